@@ -1,0 +1,1 @@
+"""Sub-commands of `citcall-contract` that work on the source tree (lint, generate, docs, sdk)."""

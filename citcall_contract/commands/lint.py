@@ -1,0 +1,136 @@
+"""`citcall-contract lint`: every lint gate on the spec, zero errors and zero warnings.
+
+Gates: openapi-spec-validator (the OpenAPI 3.1 meta-schema), Redocly `recommended`
+(lint/redocly.yaml) and Spectral `spectral:oas` plus the project's rules
+(lint/spectral.yaml). The npm tools run from node_modules, installed from the lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from citcall_contract.npm_tools import tool
+from citcall_contract.paths import repo_root, source_spec
+
+HELP = "Lint the spec: openapi-spec-validator, Redocly and Spectral (zero warnings)."
+
+#: Quiet, offline settings for the npm tools.
+NPM_TOOL_ENV = {
+    "NO_COLOR": "1",
+    "REDOCLY_TELEMETRY": "off",
+    "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
+    "NODE_NO_WARNINGS": "1",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "spec", nargs="?", type=Path, help="spec to lint (default: openapi/citcall-v3.yaml)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root()
+    spec = (args.spec or source_spec(root)).resolve()
+    gates: list[tuple[str, Callable[[Path, Path], list[str]]]] = [
+        ("openapi-spec-validator", check_openapi_schema),
+        ("redocly", check_redocly),
+        ("spectral", check_spectral),
+    ]
+    failed = 0
+    for name, gate in gates:
+        problems = gate(root, spec)
+        status = "ok" if not problems else f"{len(problems)} problem(s)"
+        print(f"{name:24} {status}")
+        for problem in problems:
+            print(f"    {problem}")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+def check_openapi_schema(root: Path, spec: Path) -> list[str]:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    document, _ = read_from_filename(str(spec))
+    try:
+        validate(document)
+    except Exception as exc:  # the validator raises several unrelated types
+        return [str(exc).splitlines()[0]]
+    return []
+
+
+def _run_tool(root: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **NPM_TOOL_ENV}
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def check_redocly(root: Path, spec: Path) -> list[str]:
+    result = _run_tool(
+        root,
+        [
+            str(tool("redocly", root)),
+            "lint",
+            str(spec),
+            "--config",
+            str(root / "lint" / "redocly.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        return [f"redocly did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"]
+    problems = [
+        f"{p['severity']} {p['ruleId']}: {p['message']} at {_redocly_where(p)}"
+        for p in report.get("problems", [])
+        if p.get("severity") in {"error", "warn"}
+    ]
+    if not problems and result.returncode != 0:
+        problems.append(f"redocly exited {result.returncode}: {result.stderr.strip()[:500]}")
+    return problems
+
+
+def _redocly_where(problem: dict[str, object]) -> str:
+    locations = problem.get("location")
+    if isinstance(locations, list) and locations and isinstance(locations[0], dict):
+        return str(locations[0].get("pointer", "?"))
+    return "?"
+
+
+def check_spectral(root: Path, spec: Path) -> list[str]:
+    result = _run_tool(
+        root,
+        [
+            str(tool("spectral", root)),
+            "lint",
+            str(spec),
+            "--ruleset",
+            str(root / "lint" / "spectral.yaml"),
+            "--format",
+            "json",
+            "--quiet",
+            "--fail-severity",
+            "warn",
+        ],
+    )
+    try:
+        report = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError:
+        return [f"spectral did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"]
+    # Spectral severities: 0 error, 1 warn, 2 info, 3 hint.
+    problems = [
+        f"{('error', 'warn')[p['severity']]} {p['code']}: {p['message']} at "
+        + "/".join(str(part) for part in p.get("path", []))
+        for p in report
+        if p.get("severity", 3) <= 1
+    ]
+    if not problems and result.returncode != 0:
+        problems.append(f"spectral exited {result.returncode}: {result.stderr.strip()[:500]}")
+    return problems

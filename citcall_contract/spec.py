@@ -1,0 +1,206 @@
+"""The OpenAPI document, loaded once, with validators compiled once.
+
+Everything that needs a table, an example or a schema reads it from here, so the YAML
+stays the only place where the contract is written down.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+SPEC_FILENAME = "citcall-v3.yaml"
+#: Base URI under which the document is registered; `#/components/...` refs resolve to it.
+SPEC_URI = "urn:citcall-contract:citcall-v3"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGED_SPEC = _PACKAGE_DIR / "openapi" / SPEC_FILENAME
+_SOURCE_SPEC = _PACKAGE_DIR.parent / "openapi" / SPEC_FILENAME
+
+JSON = dict[str, Any]
+
+
+def spec_path() -> Path:
+    """Where the spec is: the copy in an installed wheel, else the repository's source copy."""
+    if _PACKAGED_SPEC.is_file():
+        return _PACKAGED_SPEC
+    if _SOURCE_SPEC.is_file():
+        return _SOURCE_SPEC
+    raise FileNotFoundError(f"{SPEC_FILENAME} is neither packaged nor in the source tree")
+
+
+@functools.cache
+def load_spec() -> Mapping[str, Any]:
+    """The parsed document. Cached: callers must not mutate it."""
+    with spec_path().open(encoding="utf-8") as fh:
+        return cast(Mapping[str, Any], yaml.safe_load(fh))
+
+
+@functools.cache
+def registry() -> Registry[Any]:
+    """A referencing registry holding the whole document, so every `$ref` resolves."""
+    resource = DRAFT202012.create_resource(dict(load_spec()))
+    return Registry().with_resource(SPEC_URI, resource)
+
+
+def resolve(node: Any) -> Any:
+    """Follow local `$ref`s (to components) until a non-reference node is reached."""
+    seen: set[str] = set()
+    while isinstance(node, Mapping) and "$ref" in node:
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
+            raise ValueError(f"unsupported or circular $ref: {ref!r}")
+        seen.add(ref)
+        node = pointer(ref)
+    return node
+
+
+def pointer(ref: str) -> Any:
+    """The node at a local JSON pointer such as `#/components/schemas/Rc`."""
+    node: Any = load_spec()
+    for raw in ref.removeprefix("#/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+@functools.cache
+def validator(ref: str) -> Draft202012Validator:
+    """A compiled Draft 2020-12 validator (formats checked) for the schema at `ref`."""
+    schema = {"$ref": SPEC_URI + ref}
+    return Draft202012Validator(
+        schema,
+        registry=registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def schema_validator(name: str) -> Draft202012Validator:
+    """Validator for `components/schemas/<name>`."""
+    return validator(f"#/components/schemas/{name}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the spec, located by its operationId."""
+
+    operation_id: str
+    method: str
+    path: str
+    ref: str  # JSON pointer to the operation object
+
+    @property
+    def definition(self) -> Mapping[str, Any]:
+        return cast(Mapping[str, Any], pointer(self.ref))
+
+    @property
+    def deprecated(self) -> bool:
+        return bool(self.definition.get("deprecated", False))
+
+    def request_media(self) -> Mapping[str, Any]:
+        body = resolve(self.definition["requestBody"])
+        return cast(Mapping[str, Any], resolve(body["content"]["application/json"]))
+
+    def response_media(self, status: str = "200") -> Mapping[str, Any]:
+        response = resolve(self.definition["responses"][status])
+        return cast(Mapping[str, Any], resolve(response["content"]["application/json"]))
+
+    def request_schema_ref(self) -> str:
+        return _schema_ref(self.request_media(), f"{self.ref}/requestBody")
+
+    def response_schema_ref(self, status: str = "200") -> str:
+        return _schema_ref(self.response_media(status), f"{self.ref}/responses/{status}")
+
+    def request_validator(self) -> Draft202012Validator:
+        return validator(self.request_schema_ref())
+
+    def response_validator(self, status: str = "200") -> Draft202012Validator:
+        return validator(self.response_schema_ref(status))
+
+    def request_examples(self) -> dict[str, Any]:
+        return example_values(self.request_media())
+
+    def response_examples(self, status: str = "200") -> dict[str, Any]:
+        return example_values(self.response_media(status))
+
+
+def _schema_ref(media: Mapping[str, Any], where: str) -> str:
+    schema = media.get("schema", {})
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if not isinstance(ref, str):
+        raise ValueError(f"{where}: schema must be a $ref to components/schemas")
+    return ref
+
+
+def example_values(media: Mapping[str, Any]) -> dict[str, Any]:
+    """Named examples of a media type object, `$ref`s resolved, name -> value."""
+    return {name: resolve(example)["value"] for name, example in media.get("examples", {}).items()}
+
+
+@functools.cache
+def operations() -> Mapping[str, Operation]:
+    """Every operation of `paths`, keyed by operationId."""
+    found: dict[str, Operation] = {}
+    for path, item in load_spec()["paths"].items():
+        escaped = path.replace("~", "~0").replace("/", "~1")
+        for method, op in item.items():
+            if method in {"get", "put", "post", "delete", "patch", "options", "head", "trace"}:
+                ref = f"#/paths/{escaped}/{method}"
+                found[op["operationId"]] = Operation(op["operationId"], method, path, ref)
+    return found
+
+
+def operation(operation_id: str) -> Operation:
+    try:
+        return operations()[operation_id]
+    except KeyError:
+        known = ", ".join(sorted(operations()))
+        raise KeyError(f"no operation {operation_id!r} in the spec (known: {known})") from None
+
+
+def operation_for_path(path: str, method: str = "post") -> Operation | None:
+    for op in operations().values():
+        if op.path == path and op.method == method:
+            return op
+    return None
+
+
+def servers() -> list[str]:
+    return [server["url"] for server in load_spec()["servers"]]
+
+
+def default_base_url() -> str:
+    """`servers[0]`: the gateway address of the provider's documentation."""
+    return servers()[0]
+
+
+def iter_named_examples() -> Iterator[tuple[str, str, Any]]:
+    """Every named example of the document as (location, schema ref, value).
+
+    Covers request bodies, responses, callbacks and webhooks, so one test can prove that
+    each example validates against the schema it illustrates.
+    """
+    yield from _walk_examples(load_spec(), "#")
+
+
+def _walk_examples(node: Any, where: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(node, Mapping):
+        schema = node.get("schema")
+        examples = node.get("examples")
+        if isinstance(schema, Mapping) and isinstance(examples, Mapping) and "$ref" in schema:
+            for name, example in examples.items():
+                yield f"{where}/examples/{name}", schema["$ref"], resolve(example)["value"]
+        for key, value in node.items():
+            if key not in {"examples", "schema"}:
+                yield from _walk_examples(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk_examples(value, f"{where}/{index}")
