@@ -78,7 +78,9 @@ def describe_rc(rc: int) -> ResponseCodeInfo:
     known = response_codes().get(rc)
     if known is not None:
         return known
-    return ResponseCodeInfo(rc, f"RC_{rc}", f"Code {rc} is not in the spec.", UNKNOWN_CATEGORY, False)
+    return ResponseCodeInfo(
+        rc, f"RC_{rc}", f"Code {rc} is not in the spec.", UNKNOWN_CATEGORY, False
+    )
 
 
 def is_success(raw: object) -> bool:
@@ -107,7 +109,9 @@ def dial_codes() -> Mapping[int, DialCodeInfo]:
     """All SIP codes of the seed's appendix, in the spec's order."""
     schema = _schema("DialCode")
     delivered_codes = set(schema["x-delivered-dial-codes"])
-    rows = zip(schema["enum"], schema["x-enum-varnames"], schema["x-enum-descriptions"], strict=True)
+    rows = zip(
+        schema["enum"], schema["x-enum-varnames"], schema["x-enum-descriptions"], strict=True
+    )
     return {code: _dial_info(code, name, text, delivered_codes) for code, name, text in rows}
 
 
@@ -124,7 +128,9 @@ def describe_dial_code(code: int) -> DialCodeInfo:
     if known is not None:
         return known
     schema = _schema("DialCode")
-    info = _dial_info(code, f"DIAL_{code}", f"SIP code {code}.", set(schema["x-delivered-dial-codes"]))
+    info = _dial_info(
+        code, f"DIAL_{code}", f"SIP code {code}.", set(schema["x-delivered-dial-codes"])
+    )
     return DialCodeInfo(**{**info.__dict__, "known": False})
 
 

@@ -27,9 +27,7 @@ def ensure_node_modules(root: Path | None = None) -> Path:
     npm = shutil.which("npm")
     if npm is None:
         raise NpmToolMissing("npm is not installed; install Node.js 18+ to run the npm tools")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=root, check=True
-    )
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=root, check=True)
     return root / "node_modules"
 
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import yaml
 from jsonschema import Draft202012Validator
-from referencing import Registry
+from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 SPEC_FILENAME = "citcall-v3.yaml"
@@ -47,8 +47,9 @@ def load_spec() -> Mapping[str, Any]:
 @functools.cache
 def registry() -> Registry[Any]:
     """A referencing registry holding the whole document, so every `$ref` resolves."""
-    resource = DRAFT202012.create_resource(dict(load_spec()))
-    return Registry().with_resource(SPEC_URI, resource)
+    resource: Resource[Any] = DRAFT202012.create_resource(dict(load_spec()))
+    empty: Registry[Any] = Registry()
+    return empty.with_resource(SPEC_URI, resource)
 
 
 def resolve(node: Any) -> Any:

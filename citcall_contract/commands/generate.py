@@ -95,7 +95,9 @@ def generate_into(root: Path, target: Path) -> None:
         env = {**os.environ, "PATH": _tool_path()}
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
-            raise SystemExit(f"openapi-python-client failed or warned:\n{result.stdout}{result.stderr}")
+            raise SystemExit(
+                f"openapi-python-client failed or warned:\n{result.stdout}{result.stderr}"
+            )
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -123,7 +123,9 @@ def check_spectral(root: Path, spec: Path) -> list[str]:
     try:
         report = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:
-        return [f"spectral did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"]
+        return [
+            f"spectral did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"
+        ]
     # Spectral severities: 0 error, 1 warn, 2 info, 3 hint.
     problems = [
         f"{('error', 'warn')[p['severity']]} {p['code']}: {p['message']} at "
