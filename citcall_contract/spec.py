@@ -48,8 +48,7 @@ def load_spec() -> Mapping[str, Any]:
 def registry() -> Registry[Any]:
     """A referencing registry holding the whole document, so every `$ref` resolves."""
     resource: Resource[Any] = DRAFT202012.create_resource(dict(load_spec()))
-    empty: Registry[Any] = Registry()
-    return empty.with_resource(SPEC_URI, resource)
+    return cast(Registry[Any], Registry().with_resource(SPEC_URI, resource))
 
 
 def resolve(node: Any) -> Any:
