@@ -1,0 +1,303 @@
+"""`citcall-contract docs` writes a page that renders fully in Chromium with the network off.
+
+The page is built once per session. Chromium runs headless with every network path
+closed (a dead proxy, a resolver that resolves nothing, background services off) and
+records a net-log, so a test can prove that the page asked for nothing off the machine
+while it rendered the introduction, both code tables, every operation and every webhook.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from citcall_contract import codes, spec
+from citcall_contract.cli import main
+from citcall_contract.reference_docs import (
+    CONTENT_SECURITY_POLICY,
+    DIAL_CODE_HEADING,
+    RC_HEADING,
+    external_resources,
+)
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "docs"
+SPEC = spec.load_spec()
+
+#: Chromium with no way out: nothing resolves, every connection goes to a closed port.
+OFFLINE_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--no-pings",
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--virtual-time-budget=15000",
+    "--window-size=1400,1000",
+]
+
+
+def chromium() -> str:
+    """The Chromium binary, or a failure under CI / a skip elsewhere."""
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if found:
+        return found
+    reason = "chromium is not installed (Debian package `chromium`, installed by .ci/run)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def slug(text: str) -> str:
+    """Redoc's route segment for a tag name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What Chromium showed for one route of the page, and what the page asked the network for."""
+
+    route: str
+    text: str
+    dom: str
+    page_requests: list[str]
+
+
+def page_requests(net_log: Path) -> list[str]:
+    """URLs of requests the page itself started (Chromium's own services have no origin)."""
+    log = json.loads(net_log.read_text(encoding="utf-8"))
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    urls = []
+    for event in log["events"]:
+        params = event.get("params", {})
+        if event["type"] != start_job or "url" not in params:
+            continue
+        if params.get("initiator") != "not an origin":
+            urls.append(params["url"])
+    return urls
+
+
+def visible_text(dom: str) -> str:
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S | re.I)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def render(binary: str, page: Path, route: str, screenshot: Path | None = None) -> Rendered:
+    with tempfile.TemporaryDirectory(prefix="citcall-chromium-") as tmp:
+        command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
+        url = page.as_uri() + route
+        dom = subprocess.run(
+            [*command, f"--log-net-log={tmp}/dom.json", "--dump-dom", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        requested = page_requests(Path(tmp) / "dom.json")
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [*command, f"--log-net-log={tmp}/shot.json", f"--screenshot={screenshot}", url],
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            requested += page_requests(Path(tmp) / "shot.json")
+        return Rendered(route, visible_text(dom), dom, requested)
+
+
+def operation_routes() -> dict[str, str]:
+    """operationId -> Redoc route, for every operation of `paths`."""
+    return {
+        op_id: f"#/{slug(op.definition['tags'][0])}/{op_id.lower()}"
+        for op_id, op in spec.operations().items()
+    }
+
+
+def webhook_routes() -> dict[str, str]:
+    return {name: f"#/webhooks/{name.lower()}" for name in SPEC["webhooks"]}
+
+
+@pytest.fixture(scope="session")
+def docs_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("docs")
+    assert main(["docs", "-o", str(out)]) == 0
+    return out / "index.html"
+
+
+@pytest.fixture(scope="session")
+def rendered(docs_page: Path) -> dict[str, Rendered]:
+    """Every route rendered once, two Chromiums at a time; the overview is screenshot."""
+    binary = chromium()
+    routes = ["", *operation_routes().values(), *webhook_routes().values()]
+    shots = {
+        "": ARTIFACTS / "overview.png",
+        operation_routes()["asyncMiscall"]: ARTIFACTS / "operation-asyncMiscall.png",
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda r: render(binary, docs_page, r, shots.get(r)), routes)
+        return {result.route: result for result in results}
+
+
+def schema_of(media: Any) -> Any:
+    return spec.resolve(media["schema"])
+
+
+def assert_first_example_shown(media: Any, text: str) -> None:
+    """Redoc shows the first named example: its fields, and its summary when there is a menu."""
+    examples = [spec.resolve(example) for example in media["examples"].values()]
+    if len(examples) > 1:
+        assert examples[0]["summary"] in text
+    for key, value in examples[0]["value"].items():
+        assert f'"{key}" : {json.dumps(value)}' in text, (key, value)
+
+
+def iter_text_fragments(markdown: str) -> Iterator[str]:
+    """Plain-text runs of a Markdown paragraph, as Redoc shows them (code marks dropped)."""
+    for part in re.split(r"`[^`]*`|\*\*|\n", markdown):
+        part = part.strip(" .,:;()")
+        if len(part) > 12:
+            yield re.sub(r"\s+", " ", part)
+
+
+# --- the file itself ---------------------------------------------------------------------
+
+
+def test_page_is_one_file_that_loads_nothing_from_elsewhere(docs_page: Path) -> None:
+    assert sorted(p.name for p in docs_page.parent.iterdir()) == ["index.html"]
+    source = docs_page.read_text(encoding="utf-8")
+    assert external_resources(source) == []
+    assert f'content="{CONTENT_SECURITY_POLICY}"' in source
+    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
+
+
+def test_resource_check_catches_what_a_cdn_build_would_load() -> None:
+    """The check is not vacuous: each way a page pulls a remote file is reported."""
+    page = """<html><head>
+      <link rel="stylesheet" href="https://fonts.example/a.css">
+      <link rel="modulepreload" href="//cdn.example/redoc.js">
+      <link rel="canonical" href="https://example.com/docs">
+      <style>@font-face { src: url("https://fonts.example/x.woff2") }
+        .i { background: url(data:image/png;base64,AA) }</style>
+      <script type="module">import { hydrate } from "https://cdn.example/b.js";</script>
+      </head><body><img src="https://img.example/logo.svg"><a href="https://example.com">x</a>
+      <div style="background-image:url('http://img.example/bg.png')"></div></body></html>"""
+    assert external_resources(page) == [
+        "//cdn.example/redoc.js",
+        "http://img.example/bg.png",
+        "https://cdn.example/b.js",
+        "https://fonts.example/a.css",
+        "https://fonts.example/x.woff2",
+        "https://img.example/logo.svg",
+    ]
+
+
+def test_page_embeds_every_named_example(docs_page: Path) -> None:
+    """Redoc shows one example at a time; all of them are in the page for its menus."""
+    source = docs_page.read_text(encoding="utf-8")
+    for location, _, value in spec.iter_named_examples():
+        assert json.dumps(value, separators=(",", ":")) in source, location
+
+
+# --- what Chromium shows, offline --------------------------------------------------------
+
+
+def test_no_route_asks_the_network_for_anything(rendered: dict[str, Rendered]) -> None:
+    for route, page in rendered.items():
+        assert page.page_requests == [], route or "overview"
+
+
+def test_introduction_has_auth_and_ip_whitelisting(rendered: dict[str, Rendered]) -> None:
+    text = rendered[""].text
+    description = SPEC["info"]["description"]
+    for heading in ("Authentication", "IP whitelisting"):
+        section = description.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+        assert heading in text
+        fragments = [f for f in iter_text_fragments(section) if "|" not in f]
+        assert fragments, heading
+        for fragment in fragments:
+            assert fragment in text, (heading, fragment)
+    for scheme in SPEC["components"]["securitySchemes"]:
+        assert scheme in text
+
+
+def test_rc_table_renders_every_code_with_its_description(rendered: dict[str, Rendered]) -> None:
+    text = rendered[""].text
+    assert RC_HEADING in text
+    for info in codes.response_codes().values():
+        assert f"{info.rc} {info.name} {info.description} {info.category}" in text, info
+
+
+def test_dial_code_table_renders_every_code_with_its_description(
+    rendered: dict[str, Rendered],
+) -> None:
+    text = rendered[""].text
+    assert DIAL_CODE_HEADING in text
+    for info in codes.dial_codes().values():
+        delivered = "yes" if info.delivered else "no"
+        cells = (info.code, info.name, info.description, info.code_class, info.class_name)
+        assert " ".join(map(str, cells)) + f" {delivered}" in text, info
+
+
+@pytest.mark.parametrize("operation_id", sorted(spec.operations()))
+def test_operation_renders_with_schemas_examples_and_callbacks(
+    rendered: dict[str, Rendered], operation_id: str
+) -> None:
+    op = spec.operation(operation_id)
+    page = rendered[operation_routes()[operation_id]]
+    assert op.definition["summary"] in page.text
+    assert op.path in page.text
+    request = op.request_media()
+    for name in schema_of(request)["properties"]:
+        assert name in page.text, f"request field {name}"
+    assert_first_example_shown(request, page.text)
+    response = op.response_media()
+    for name in schema_of(response)["properties"]:
+        assert name in page.text, f"response field {name}"
+    assert_first_example_shown(response, page.text)
+    for callback in op.definition.get("callbacks", {}).values():
+        assert "Callbacks" in page.text
+        for path_item in callback.values():
+            assert spec.resolve(path_item)["post"]["summary"] in page.text
+
+
+@pytest.mark.parametrize("webhook", sorted(SPEC["webhooks"]))
+def test_webhook_renders_with_its_payload(rendered: dict[str, Rendered], webhook: str) -> None:
+    item = spec.resolve(SPEC["webhooks"][webhook])
+    page = rendered[webhook_routes()[webhook]]
+    assert item["post"]["summary"] in page.text
+    payload = spec.resolve(item["post"]["requestBody"])["content"]["application/json"]
+    for name in schema_of(payload)["properties"]:
+        assert name in page.text, f"payload field {name}"
+    assert_first_example_shown(payload, page.text)
+
+
+def test_screenshots_are_kept_as_artifacts(rendered: dict[str, Rendered]) -> None:
+    for name in ("overview.png", "operation-asyncMiscall.png"):
+        shot = ARTIFACTS / name
+        assert shot.is_file()
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.stat().st_size > 20_000, "a blank page compresses to almost nothing"
