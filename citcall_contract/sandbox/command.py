@@ -1,15 +1,91 @@
-"""Placeholder: implemented by its own issue."""
+"""`citcall-contract sandbox`: serve the sandbox with uvicorn (one worker, loopback by default)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from typing import TYPE_CHECKING
 
-HELP = "(not implemented yet)"
+if TYPE_CHECKING:
+    from citcall_contract.sandbox.config import SandboxConfig
+
+from citcall_contract.sandbox.defaults import (
+    API_KEY_ENV,
+    DEFAULT_API_KEY,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+)
+
+HELP = "Run the local sandbox gateway (auth, validation, scenarios, OTPs, callbacks)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        help=f"API key to accept (default: ${API_KEY_ENV}, else {DEFAULT_API_KEY!r})",
+    )
+    parser.add_argument("--userid", default=None, help="user ID for Basic auth (default: any)")
+    parser.add_argument(
+        "--balance", type=int, default=None, help="account balance in IDR (default: unlimited)"
+    )
+    parser.add_argument(
+        "--callback-delay", type=float, default=0.0, help="seconds before a callback is posted"
+    )
+    parser.add_argument(
+        "--callback-retries", type=int, default=3, help="extra attempts per callback (default: 3)"
+    )
+    parser.add_argument(
+        "--allow-callback-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also post callbacks to HOST (repeatable; loopback is always allowed)",
+    )
+    parser.add_argument(
+        "--default-callback-url", default=None, help="callback URL for requests without one"
+    )
+    parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+
+
+def _config(args: argparse.Namespace) -> SandboxConfig:
+    from citcall_contract.sandbox.allowlist import LOOPBACK_HOSTS
+    from citcall_contract.sandbox.config import SandboxConfig
+
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or DEFAULT_API_KEY
+    hosts = tuple(dict.fromkeys([*LOOPBACK_HOSTS, *args.allow_callback_host]))
+    return SandboxConfig(
+        api_key=api_key,
+        userid=args.userid,
+        balance=args.balance,
+        default_callback_url=args.default_callback_url,
+        callback_allow_hosts=hosts,
+        callback_delay=args.callback_delay,
+        callback_retries=args.callback_retries,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("not implemented yet")
+    import uvicorn
+
+    from citcall_contract.sandbox.app import BASE_PATHS, create_app
+
+    try:
+        config = _config(args)
+    except ValueError as exc:
+        raise SystemExit(f"citcall-contract sandbox: {exc}") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    bases = ", ".join(base or "/" for base in BASE_PATHS)
+    print(f"Citcall sandbox on http://{host}:{args.port} (operations under {bases})", flush=True)
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        workers=1,
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return 0

@@ -1,0 +1,51 @@
+"""Which callback URLs the sandbox may contact: a literal host allowlist, nothing resolved.
+
+Resolving names would let a test (or a schemathesis case) make the sandbox reach any
+machine; comparing the URL's host literally keeps callbacks on the hosts the user named.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+#: The default allowlist: the local machine only.
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+
+
+def url_host(url: str) -> str | None:
+    """The lower-case host of an http(s) URL, brackets of IPv6 literals removed; else None."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not host:
+        return None
+    return host.lower()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
+    """True when `url`'s host is on the allowlist (any loopback IP matches a loopback entry)."""
+    host = url_host(url)
+    if host is None:
+        return False
+    allowed = {entry.strip("[]").lower() for entry in allow_hosts}
+    if host in allowed:
+        return True
+    try:
+        is_loopback_ip = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+    return is_loopback_ip and any(_is_loopback(entry) for entry in allowed)

@@ -1,0 +1,176 @@
+"""The sandbox as a Starlette app: every operation of the spec, at three base paths.
+
+Each request goes through the gateway's checks in order: method (99), auth (98/96/77/76),
+JSON (97), schema (88/42/7/43/...), callback host, scenario rc, then the operation
+itself (balance 14, verification 78-81). Every business outcome is HTTP 200 with `rc`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from citcall_contract.codes import is_success
+from citcall_contract.sandbox.allowlist import is_allowed
+from citcall_contract.sandbox.auth import check_authorization
+from citcall_contract.sandbox.config import SandboxConfig
+from citcall_contract.sandbox.operations import HANDLERS, Handler
+from citcall_contract.sandbox.responses import error_body, json_response, rc_named
+from citcall_contract.sandbox.scenarios import forced_rc, validation_rules
+from citcall_contract.sandbox.state import SandboxState
+from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
+from citcall_contract.spec import Operation, operations
+
+logger = logging.getLogger("citcall_contract.sandbox")
+
+#: Base paths the operations are served under: the spec's own paths, the provider's
+#: documented `/gateway/v3` and the named hosts' `/v3`.
+BASE_PATHS = ("", "/gateway/v3", "/v3")
+INSPECTION_PREFIX = "/_sandbox"
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class _AnyMethod:
+    """An endpoint as a plain ASGI app, so the route takes every method and the endpoint
+    answers a wrong one with rc 99 and HTTP 200, as the gateway does (not a 405)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self._endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._endpoint(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is larger than `limit` bytes (read no further)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reject(rejection: Rejection) -> Response:
+    return json_response(error_body(rejection.rc, rejection.detail, rejection.info))
+
+
+def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) -> Endpoint:
+    config = state.config
+    op_id = op.operation_id
+    request_checker = checker(op_id)  # compiled now, not on the first request
+    wrong_method = rc_named("WRONG_METHOD")
+    invalid_json = rc_named("INVALID_JSON_FORMAT")
+    callback_refused = validation_rules().callback_host_refused_rc
+    allow_hosts = config.callback_allow_hosts
+
+    async def endpoint(request: Request) -> Response:
+        if request.method != "POST":
+            return json_response(error_body(wrong_method, f"{request.method} {op.path}; use POST"))
+        refused = check_authorization(request.headers.get("authorization"), config)
+        if refused is not None:
+            return json_response(error_body(refused))
+        raw = await _read_body(request, config.max_body_bytes)
+        if raw is None:
+            detail = f"body larger than {config.max_body_bytes} bytes"
+            return json_response(error_body(invalid_json, detail))
+        body = parse_json_object(raw)
+        if isinstance(body, Rejection):
+            return _reject(body)
+        rejection = request_checker.check(body)
+        if rejection is not None:
+            return _reject(rejection)
+        url = body.get("callback_url")
+        if isinstance(url, str) and not is_allowed(url, allow_hosts):
+            detail = "callback_url host is not in the sandbox's callback allowlist"
+            return json_response(error_body(callback_refused, detail))
+        forced = forced_rc(body["msisdn"])
+        if forced is not None and not is_success(forced):
+            return json_response(error_body(forced))
+        return json_response(handler(state, op_id, body, forced is not None))
+
+    return endpoint
+
+
+def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
+    async def deliveries(request: Request) -> Response:
+        return json_response(state.deliveries.snapshot(request.query_params.get("trxid")))
+
+    async def health(request: Request) -> Response:
+        return json_response(
+            {
+                "status": "ok",
+                "transactions": len(state.otps),
+                "pending_callbacks": state.dispatcher.pending,
+                "deliveries": len(state.deliveries),
+                "balance": state.balance.remaining,
+            }
+        )
+
+    async def reset(request: Request) -> Response:
+        state.reset()
+        return json_response({"status": "reset"})
+
+    return [
+        Route(f"{INSPECTION_PREFIX}/deliveries", deliveries, methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/health", health, methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/reset", reset, methods=["POST"]),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown path (404) or wrong method on an inspection endpoint (405), as JSON."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405:
+        body = error_body(rc_named("WRONG_METHOD"), f"{request.method} {request.url.path}")
+    else:
+        body = error_body(rc_named("UNKNOWN_ERROR"), f"no operation at {request.url.path}")
+    return json_response(body, status_code=status)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("sandbox error on %s %s", request.method, request.url.path)
+    return json_response(error_body(rc_named("UNKNOWN_ERROR"), "sandbox error"), 500)
+
+
+def create_app(config: SandboxConfig | None = None) -> Starlette:
+    """A sandbox app with its own state. Validators are compiled (once per process) here."""
+    config = config or SandboxConfig()
+    state = SandboxState.create(config)
+    missing = sorted(set(operations()) - set(HANDLERS))
+    if missing:
+        raise RuntimeError(f"the sandbox has no handler for operations {missing}")
+    routes: list[BaseRoute] = []
+    for op in operations().values():
+        endpoint = _operation_endpoint(state, op, HANDLERS[op.operation_id])
+        routes.extend(Route(base + op.path, _AnyMethod(endpoint)) for base in BASE_PATHS)
+    routes.extend(_inspection_routes(state))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await state.dispatcher.aclose()
+
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        HTTPException: _http_error,
+        Exception: _server_error,
+    }
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app.state.sandbox = state
+    return app

@@ -1,0 +1,99 @@
+"""The sandbox's settings: one frozen object, so an app's behaviour is fixed at creation."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from citcall_contract.sandbox.allowlist import LOOPBACK_HOSTS, is_allowed
+from citcall_contract.sandbox.defaults import DEFAULT_API_KEY
+from citcall_contract.spec import load_spec
+
+
+def _spec_limit_try() -> int:
+    """`LimitTry`'s default in the spec: the number of /verify attempts when none is given."""
+    return int(load_spec()["components"]["schemas"]["LimitTry"]["default"])
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """How a sandbox behaves. Every field has a default that suits tests on loopback.
+
+    - `api_key`, `userid`: the credentials the sandbox accepts (`Apikey <key>`, or Basic
+      `userid:key`). With `userid=None` any Basic user ID is accepted and only the key
+      is checked.
+    - `balance`: account balance in the pricing currency; a send that costs more than
+      what is left is answered with rc 14. `None` means unlimited.
+    - `default_callback_url`: the account's default callback URL, used when a request
+      has no `callback_url`. `None`: no callback without a `callback_url`.
+    - `callback_allow_hosts`: the only hosts a callback is ever posted to, compared
+      literally (nothing is resolved); loopback IP literals match any loopback entry.
+    - `callback_delay`: seconds between the answer and the first callback attempt.
+    - `callback_retries`, `callback_backoff`, `callback_timeout`: extra attempts after a
+      failed delivery, the first pause between attempts (doubled each time) and the
+      per-attempt timeout.
+    - `max_pending_callbacks`, `max_deliveries`, `max_transactions`, `max_body_bytes`:
+      bounds that keep memory flat under load.
+    - `default_valid_time`: how long an OTP is kept for /verify when the request has no
+      `valid_time` (seconds); `expired_grace`: how long an expired OTP still answers
+      rc 80 before it is forgotten (then rc 78).
+    - `default_limit_try`: /verify attempts when the request has no `limit_try` (the
+      spec's default).
+    - `clock`: monotonic seconds; tests inject a fake one to expire OTPs.
+    """
+
+    api_key: str = field(default=DEFAULT_API_KEY, repr=False)
+    userid: str | None = None
+    balance: int | None = None
+    default_callback_url: str | None = None
+    callback_allow_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    callback_delay: float = 0.0
+    callback_retries: int = 3
+    callback_backoff: float = 0.1
+    callback_timeout: float = 5.0
+    max_pending_callbacks: int = 1_000
+    max_deliveries: int = 1_000
+    max_transactions: int = 10_000
+    max_body_bytes: int = 64 * 1024
+    default_valid_time: float = 300.0
+    expired_grace: float = 600.0
+    default_limit_try: int = field(default_factory=_spec_limit_try)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ValueError("api_key must not be empty")
+        if self.userid is not None and (not self.userid or ":" in self.userid):
+            raise ValueError("userid must be non-empty and must not contain ':'")
+        if self.balance is not None and self.balance < 0:
+            raise ValueError("balance must be >= 0 or None (unlimited)")
+        for name in ("callback_delay", "callback_backoff", "expired_grace"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
+        for name in ("callback_timeout", "default_valid_time"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0, not {value!r}")
+        if self.callback_retries < 0:
+            raise ValueError("callback_retries must be >= 0")
+        for name in (
+            "max_pending_callbacks",
+            "max_deliveries",
+            "max_transactions",
+            "max_body_bytes",
+            "default_limit_try",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1")
+        if isinstance(self.callback_allow_hosts, str):
+            raise ValueError("callback_allow_hosts must be a tuple of host names, not a string")
+        if self.default_callback_url is not None and not is_allowed(
+            self.default_callback_url, self.callback_allow_hosts
+        ):
+            raise ValueError(
+                "default_callback_url: its host is not in callback_allow_hosts "
+                f"{self.callback_allow_hosts!r}"
+            )

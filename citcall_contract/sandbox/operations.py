@@ -1,0 +1,124 @@
+"""What each operation does once a request has passed auth, validation and the scenarios.
+
+Each handler gets a valid body and answers with the body to send: the success fields
+of the operation (in the gateway's form) or an `{rc, info}` failure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from citcall_contract.sandbox.billing import sms_count
+from citcall_contract.sandbox.callbacks import callback_kind
+from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
+from citcall_contract.sandbox.responses import error_body, rc_named, success_fields
+from citcall_contract.sandbox.scenarios import call_outcome, canonical_msisdn, pricing
+from citcall_contract.sandbox.state import SandboxState
+from citcall_contract.sandbox.verification import verify
+
+Body = Mapping[str, Any]
+Handler = Callable[[SandboxState, str, Body, bool], dict[str, Any]]
+
+_CODE_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{4,10}(?![0-9])")
+
+
+def _insufficient() -> dict[str, Any]:
+    return error_body(rc_named("INSUFFICIENT_AMOUNT"))
+
+
+def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payload: Body) -> None:
+    kind = callback_kind(op_id)
+    url = state.callback_url(body)
+    if kind is not None and url is not None:
+        state.dispatcher.schedule(kind, url, trxid, payload)
+
+
+def place_missed_call(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
+    """/asynccall and /motp: answer at once, report the call's outcome by callback."""
+    msisdn = canonical_msisdn(body["msisdn"])
+    outcome = call_outcome(msisdn)
+    if not state.balance.try_charge(call_price(outcome)):
+        return _insufficient()
+    otp = state.ids.otp()
+    token = state.ids.calling_number(otp)
+    trxid = state.ids.trxid()
+    state.keep_otp(trxid, msisdn, otp, body)
+    report = missed_call_report(trxid, msisdn, token, outcome)
+    _send_callback(state, op_id, body, trxid, report)
+    gateway = body["gateway"] if "gateway" in body else body["retry"]
+    return {
+        **success_fields(op_id),
+        "trxid": trxid,
+        "msisdn": f"+{msisdn}",
+        "token": token,
+        "gateway": int(gateway),
+    }
+
+
+def sync_call(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
+    """/call (deprecated): the call's outcome is the answer itself."""
+    msisdn = canonical_msisdn(body["msisdn"])
+    outcome = call_outcome(msisdn)
+    if not state.balance.try_charge(call_price(outcome)):
+        return _insufficient()
+    otp = state.ids.otp()
+    token = state.ids.calling_number(otp)
+    trxid = state.ids.trxid()
+    state.keep_otp(trxid, msisdn, otp, body)
+    return {**missed_call_report(trxid, msisdn, token, outcome), **success_fields(op_id)}
+
+
+def send_sms(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
+    """/sms and /smsotp: bill the parts, keep an SMS OTP for /verify, report delivery."""
+    text: str = body["text"]
+    parts = sms_count(text)
+    price = parts * pricing().sms_part
+    if not state.balance.try_charge(price):
+        return _insufficient()
+    trxid = state.ids.trxid()
+    if op_id == "sendSmsOtp":
+        codes = _CODE_IN_TEXT.findall(text)
+        otp = body.get("token") or (codes[-1] if codes else None)
+        state.keep_otp(trxid, canonical_msisdn(body["msisdn"]), otp, body)
+    _send_callback(state, op_id, body, trxid, sms_delivery_report(trxid, price))
+    return {
+        **success_fields(op_id),
+        "sms_count": parts,
+        "senderid": body["senderid"],
+        "msisdn": body["msisdn"],
+        "text": text,
+        "trxid": trxid,
+        "currency": pricing().currency,
+        "price": str(price),
+    }
+
+
+def verify_otp(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
+    """/verify: check the typed code against the kept OTP (a forced "00" skips the check)."""
+    msisdn = canonical_msisdn(body["msisdn"])
+    if not forced:
+        refused = verify(state.otps, body["trxid"], msisdn, body["token"], state.config.clock())
+        if refused is not None:
+            return error_body(refused)
+    return {
+        **success_fields(op_id),
+        "trxid": body["trxid"],
+        "trxid_verify": state.ids.trxid(),
+        "msisdn": f"+{msisdn}",
+        "token": None,
+        "token_verify": body["token"],
+    }
+
+
+#: operationId -> handler. create_app refuses to start if the spec has an operation
+#: that is not here, so a new operation cannot be served by accident.
+HANDLERS: dict[str, Handler] = {
+    "asyncMiscall": place_missed_call,
+    "motp": place_missed_call,
+    "syncMiscall": sync_call,
+    "sendSms": send_sms,
+    "sendSmsOtp": send_sms,
+    "verifyOtp": verify_otp,
+}

@@ -1,0 +1,152 @@
+"""Test numbers that force an outcome, read from the spec's `x-sandbox-scenarios`.
+
+`force_rc_prefix` + two digits answers with that rc (on every operation); the
+`call_outcome_prefix` + a three-digit SIP code places a missed call with that outcome.
+The rows live in the spec so that docs, README and sandbox cannot disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from citcall_contract.codes import describe_dial_code
+from citcall_contract.spec import load_spec
+
+#: The dial code of "any other valid number": the call is answered.
+DEFAULT_DIAL_CODE = 200
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """How a sandbox missed call ends, as its callback reports it."""
+
+    name: str
+    dial_code: int
+    dial_status: str
+    call_status: str
+    result: str
+    delivered: bool
+
+
+def scenarios() -> Mapping[str, Any]:
+    """The spec's `x-sandbox-scenarios` object."""
+    table: Mapping[str, Any] = load_spec()["x-sandbox-scenarios"]
+    return table
+
+
+@functools.cache
+def call_outcomes() -> Mapping[int, CallOutcome]:
+    """The documented outcomes, keyed by dial code."""
+    return {
+        int(row["dial_code"]): CallOutcome(
+            name=str(row["name"]),
+            dial_code=int(row["dial_code"]),
+            dial_status=str(row["dial_status"]),
+            call_status=str(row["call_status"]),
+            result=str(row["result"]),
+            delivered=describe_dial_code(int(row["dial_code"])).delivered,
+        )
+        for row in scenarios()["call_outcomes"]
+    }
+
+
+def _derived_outcome(code: int) -> CallOutcome:
+    """An outcome for a SIP code that has no row: its class decides, wording from the rows."""
+    info = describe_dial_code(code)
+    like = next(o for o in call_outcomes().values() if o.delivered == info.delivered)
+    return CallOutcome(
+        name=info.name.lower(),
+        dial_code=code,
+        dial_status=info.name.replace("_", " "),
+        call_status=like.call_status,
+        result=like.result,
+        delivered=info.delivered,
+    )
+
+
+@functools.cache
+def _home_country_code() -> str | None:
+    schema = load_spec()["components"]["schemas"]["RequestMsisdn"]
+    code = schema.get("x-home-country-code")
+    return str(code) if code else None
+
+
+def canonical_msisdn(msisdn: str) -> str:
+    """Digits only, in international form: `+62...` and `0...` (trunk) become `62...`."""
+    digits = msisdn.removeprefix("+")
+    home = _home_country_code()
+    if home and digits.startswith("0") and not digits.startswith("00"):
+        digits = home + digits[1:]
+    return digits
+
+
+def forced_rc(msisdn: str) -> int | None:
+    """The rc a `force_rc_prefix` number asks for, or None for an ordinary number."""
+    prefix = str(scenarios()["force_rc_prefix"])
+    digits = canonical_msisdn(msisdn)
+    suffix = digits[len(prefix) :]
+    if digits.startswith(prefix) and len(suffix) == 2 and suffix.isdigit():
+        return int(suffix)
+    return None
+
+
+def call_outcome(msisdn: str) -> CallOutcome:
+    """How a missed call to `msisdn` ends: a documented row, a derived SIP outcome or answered."""
+    prefix = str(scenarios()["call_outcome_prefix"])
+    digits = canonical_msisdn(msisdn)
+    suffix = digits[len(prefix) :]
+    code = DEFAULT_DIAL_CODE
+    if digits.startswith(prefix) and len(suffix) == 3 and suffix.isdigit():
+        code = int(suffix)
+    known = call_outcomes().get(code)
+    if known is not None:
+        return known
+    if 100 <= code <= 699:
+        return _derived_outcome(code)
+    return call_outcomes()[DEFAULT_DIAL_CODE]
+
+
+@dataclass(frozen=True)
+class ValidationRules:
+    """`x-sandbox-scenarios.validation`: which rc a schema failure gets, by field."""
+
+    missing_field_rc: int
+    field_rcs: Mapping[str, int]
+    other_invalid_rc: int
+    callback_host_refused_rc: int
+
+
+@functools.cache
+def validation_rules() -> ValidationRules:
+    rules = scenarios()["validation"]
+    return ValidationRules(
+        missing_field_rc=int(rules["missing_field_rc"]),
+        field_rcs={str(k): int(v) for k, v in rules["field_rcs"].items()},
+        other_invalid_rc=int(rules["other_invalid_rc"]),
+        callback_host_refused_rc=int(rules["callback_host_refused_rc"]),
+    )
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """`x-sandbox-scenarios.pricing`: what a send costs, in `currency`."""
+
+    currency: str
+    sms_part: int
+    missed_call: int
+
+
+@functools.cache
+def pricing() -> Pricing:
+    row = scenarios()["pricing"]
+    return Pricing(str(row["currency"]), int(row["sms_part"]), int(row["missed_call"]))
+
+
+@functools.cache
+def sms_report() -> Mapping[str, str]:
+    """`result` and `description` of the SMS delivery reports the sandbox posts."""
+    row = scenarios()["sms_report"]
+    return {"result": str(row["result"]), "description": str(row["description"])}

@@ -1,0 +1,127 @@
+"""A request body checked against the operation's schema, failures mapped to the gateway's rc.
+
+The schema says what is valid; `x-sandbox-scenarios.validation` says which rc a
+failing field earns. jsonschema reports every error, so the one that the gateway would
+report first wins: a missing field, then the fields in the listed order, then the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from citcall_contract.sandbox.responses import rc_named
+from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.spec import Operation, load_spec, operation
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a request is refused: the rc and a detail naming the field."""
+
+    rc: int
+    detail: str | None = None
+    info: str | None = None  # replaces the gateway's wording when it would mislead
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
+    """The body as a JSON object, or INVALID_JSON_FORMAT (not JSON, not UTF-8, not an object)."""
+    try:
+        body = json.loads(raw, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        return Rejection(rc_named("INVALID_JSON_FORMAT"))
+    if not isinstance(body, dict):
+        return Rejection(rc_named("INVALID_JSON_FORMAT"), "the body must be a JSON object")
+    return body
+
+
+@functools.cache
+def otp_words_pattern() -> re.Pattern[str]:
+    """Whole-word, case-insensitive match of the spec's `SmsRequest.x-otp-words`."""
+    words = load_spec()["components"]["schemas"]["SmsRequest"]["x-otp-words"]
+    alternatives = "|".join(r"\s+".join(map(re.escape, str(w).split())) for w in words)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _missing_fields(error: ValidationError) -> list[str]:
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    return [str(name) for name in required if name not in instance]
+
+
+def _field_of(error: ValidationError) -> str | None:
+    """The top-level field an error is about (for `not: {required: [x]}`, that x)."""
+    if error.absolute_path:
+        return str(error.absolute_path[0])
+    value = error.validator_value
+    if error.validator == "not" and isinstance(value, Mapping):
+        names = value.get("required")
+        if isinstance(names, list) and names:
+            return str(names[0])
+    return None
+
+
+class RequestChecker:
+    """Checks one operation's request bodies; built once per operation and cached."""
+
+    def __init__(self, op: Operation) -> None:
+        self.operation_id = op.operation_id
+        self._validator: Draft202012Validator = op.request_validator()
+        rules = validation_rules()
+        self._missing_rc = rules.missing_field_rc
+        self._other_rc = rules.other_invalid_rc
+        self._field_rcs = dict(rules.field_rcs)
+        # Rank: missing fields first, then fields in the listed order, then anything else.
+        self._rank = {name: i + 1 for i, name in enumerate(rules.field_rcs)}
+        self._other_rank = len(self._rank) + 1
+        self._text_rank = self._rank.get("text", self._other_rank)
+        self._refuses_otp_text = "x-otp-words" in self._request_schema(op)
+        self._invalid_content_rc = rc_named("INVALID_SMS_CONTENT")
+
+    @staticmethod
+    def _request_schema(op: Operation) -> Mapping[str, Any]:
+        name = op.request_schema_ref().rsplit("/", 1)[-1]
+        schema: Mapping[str, Any] = load_spec()["components"]["schemas"][name]
+        return schema
+
+    def check(self, body: Mapping[str, Any]) -> Rejection | None:
+        """None for a valid body, else the Rejection the gateway would give first."""
+        best: tuple[int, Rejection] | None = None
+        for error in self._validator.iter_errors(body):
+            ranked = self._classify(error)
+            if best is None or ranked[0] < best[0]:
+                best = ranked
+            if best[0] == 0:
+                break
+        if self._refuses_otp_text and (best is None or best[0] > self._text_rank):
+            text = body.get("text")
+            if isinstance(text, str) and otp_words_pattern().search(text):
+                detail = "text looks like a one-time password; send it with /smsotp"
+                best = (self._text_rank, Rejection(self._invalid_content_rc, detail))
+        return None if best is None else best[1]
+
+    def _classify(self, error: ValidationError) -> tuple[int, Rejection]:
+        if error.validator == "required" and not error.absolute_path:
+            missing = _missing_fields(error)
+            return 0, Rejection(self._missing_rc, ", ".join(missing) or None)
+        field = _field_of(error)
+        if field is not None and field in self._field_rcs:
+            return self._rank[field], Rejection(self._field_rcs[field], field)
+        info = f"invalid parameter: {field or 'the body'}"
+        return self._other_rank, Rejection(self._other_rc, info=info)
+
+
+@functools.cache
+def checker(operation_id: str) -> RequestChecker:
+    """The cached checker of an operation: its validator is compiled once per process."""
+    return RequestChecker(operation(operation_id))
