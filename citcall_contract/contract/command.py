@@ -1,15 +1,93 @@
-"""Placeholder: implemented by its own issue."""
+"""`citcall-contract verify`: the contract suite against the embedded sandbox or a URL."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-HELP = "(not implemented yet)"
+if TYPE_CHECKING:
+    from citcall_contract.contract.runner import RunResult, Settings, Target
+
+HELP = "Run the contract suite (schemathesis, rc-based checks) against the sandbox or a URL."
+
+#: Environment variable that may hold the API key, so it need not be on the command line.
+API_KEY_ENV = "CITCALL_API_KEY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    from citcall_contract.contract.runner import DEFAULT_MAX_EXAMPLES
+
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help="server to check, e.g. http://127.0.0.1:8090/gateway/v3 "
+        "(default: start the embedded sandbox on a free loopback port)",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        help=f"API key to authenticate with (default: ${API_KEY_ENV}, else the sandbox's key)",
+    )
+    parser.add_argument("--userid", default=None, help="user ID: also check Basic auth")
+    parser.add_argument(
+        "--max-examples",
+        type=_positive_int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help="generated examples per operation in the fuzzing phase (default: %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed for reproducible runs")
+    parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("not implemented yet")
+    from citcall_contract.contract.runner import Credentials, Settings, Target
+
+    settings = Settings(max_examples=args.max_examples, seed=args.seed)
+    if args.base_url is not None:
+        api_key = args.api_key or os.environ.get(API_KEY_ENV)
+        if not api_key:
+            raise SystemExit(
+                f"citcall-contract verify: --base-url needs --api-key or ${API_KEY_ENV}"
+            )
+        target = Target(args.base_url, Credentials(api_key, args.userid))
+        return _verify(target, settings, args.junit)
+    from citcall_contract.sandbox import SandboxConfig, SandboxServer
+
+    config_kwargs = {"userid": args.userid}
+    api_key = args.api_key or os.environ.get(API_KEY_ENV)
+    if api_key:
+        config_kwargs["api_key"] = api_key
+    config = SandboxConfig(**config_kwargs)
+    with SandboxServer(config) as server:
+        target = Target(server.base_url, Credentials(config.api_key, config.userid))
+        return _verify(target, settings, args.junit)
+
+
+def _verify(target: Target, settings: Settings, junit: Path | None) -> int:
+    from citcall_contract.contract import report
+    from citcall_contract.contract.runner import run as run_suite
+
+    out = sys.stdout
+    secrets = [target.credentials.api_key]
+    out.write(
+        f"citcall-contract verify: {target.base_url} "
+        f"({settings.max_examples} examples per operation)\n"
+    )
+    printer = report.ProgressPrinter(out)
+    result: RunResult = run_suite(target, settings, on_progress=printer)
+    printer.finish()
+    report.write_summary(result, out, secrets)
+    if junit is not None:
+        report.write_junit(result, junit, secrets)
+        out.write(f"JUnit report: {junit}\n")
+    return 0 if result.ok else 1

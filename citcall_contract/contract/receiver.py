@@ -1,0 +1,139 @@
+"""A loopback HTTP receiver for the callbacks a server under test posts.
+
+`verify` points the `callback_url` of generated requests here, one path per webhook of
+the spec (`/missedCallStatus`, `/smsStatus`, `/smsOtpStatus`), and afterwards checks
+that every payload it caught validates against that webhook's schema.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from citcall_contract import spec
+from citcall_contract.callbacks import CALLBACK_KINDS, parse_callback
+from citcall_contract.errors import CallbackError
+
+#: Largest callback body kept; a bigger one is recorded as a problem, not stored.
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class CaughtCallback:
+    """One POST the receiver caught, and what is wrong with it (None when it validates)."""
+
+    kind: str
+    payload: Any
+    problem: str | None
+
+    @property
+    def trxid(self) -> str | None:
+        value = self.payload.get("trxid") if isinstance(self.payload, dict) else None
+        return value if isinstance(value, str) else None
+
+
+def callback_kinds() -> Mapping[str, str]:
+    """operationId -> the webhook its `callbacks` post (read from the spec)."""
+    found: dict[str, str] = {}
+    for op in spec.operations().values():
+        for name in op.definition.get("callbacks", {}):
+            if name in CALLBACK_KINDS:
+                found[op.operation_id] = name
+    return found
+
+
+class CallbackReceiver:
+    """Runs on 127.0.0.1 in a daemon thread while used as a context manager."""
+
+    def __init__(self) -> None:
+        self._caught: list[CaughtCallback] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="citcall-callback-receiver", daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url_for(self, kind: str) -> str:
+        return f"{self.base_url}/{kind}"
+
+    def __enter__(self) -> CallbackReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def caught(self) -> list[CaughtCallback]:
+        with self._lock:
+            return list(self._caught)
+
+    def wait_for(
+        self, trxids: set[str], timeout: float, quiet: float = 0.3
+    ) -> list[CaughtCallback]:
+        """Wait until a callback for each of `trxids` arrived and nothing new came for `quiet` s."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        last_change = time.monotonic()
+        while time.monotonic() < deadline:
+            caught = self.caught()
+            if len(caught) != seen:
+                seen, last_change = len(caught), time.monotonic()
+            got = {c.trxid for c in caught}
+            if trxids <= got and time.monotonic() - last_change >= quiet:
+                break
+            time.sleep(0.05)
+        return self.caught()
+
+    def _record(self, kind: str, body: bytes) -> None:
+        problem: str | None = None
+        payload: Any = None
+        if kind not in CALLBACK_KINDS:
+            problem = f"posted to an unknown path /{kind}"
+        elif len(body) > MAX_BODY_BYTES:
+            problem = f"body larger than {MAX_BODY_BYTES} bytes"
+        else:
+            try:
+                payload = json.loads(body)
+                parse_callback(payload, kind=kind)
+            except ValueError:
+                problem = "body is not JSON"
+            except CallbackError as exc:
+                problem = str(exc)
+        with self._lock:
+            self._caught.append(CaughtCallback(kind, payload, problem))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(min(length, MAX_BODY_BYTES + 1))
+                receiver._record(self.path.strip("/").split("?")[0], body)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silent: the report says what arrived."""
+
+        return Handler

@@ -1,0 +1,252 @@
+"""Drive schemathesis' engine over the spec against one server and tally the outcome.
+
+The target is either an ASGI app called in-process or a base URL reached over HTTP. Every
+default check stays on except the five that judge by HTTP status (see `checks`); their
+rc-based stand-ins and the added checks run instead. Generated requests that carry a
+`callback_url` have it pointed at a loopback receiver, whose catch is validated at the end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from citcall_contract import codes, spec
+from citcall_contract.contract.checks import (
+    REPLACED_CHECKS,
+    Credentials,
+    bind_credentials,
+    response_rc,
+)
+from citcall_contract.contract.receiver import CallbackReceiver, CaughtCallback, callback_kinds
+
+#: Fuzzing examples per operation; the examples and coverage phases add more on top.
+DEFAULT_MAX_EXAMPLES = 100
+#: How long to wait for callbacks after the last request.
+CALLBACK_TIMEOUT = 10.0
+CALLBACK_CHECK = "callback_conformance"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """The server under test: `app` in-process when given, else `base_url` over HTTP."""
+
+    base_url: str
+    credentials: Credentials
+    app: Any = field(default=None, repr=False)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the server can reach a receiver on 127.0.0.1 (callbacks are then required)."""
+        return self.app is not None or urlsplit(self.base_url).hostname in LOOPBACK_HOSTS
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    seed: int | None = None
+    workers: int = 1
+    callback_timeout: float = CALLBACK_TIMEOUT
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    operation: str
+    check: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One finished scenario: reported as the run goes."""
+
+    phase: str
+    label: str
+    cases: int
+    failed: bool
+
+
+@dataclass
+class RunResult:
+    """What a run found: tallies per (operation, check), failures, cases per operation."""
+
+    passed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[CheckFailure] = field(default_factory=list)
+    cases: Counter[str] = field(default_factory=Counter)
+    new_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.errors and bool(self.cases)
+
+    def add(self, operation: str, check: str, failure: str | None) -> None:
+        if failure is None:
+            self.passed[operation, check] += 1
+            return
+        self.failed[operation, check] += 1
+        if not any(f.operation == operation and f.check == check for f in self.failures):
+            self.failures.append(CheckFailure(operation, check, failure))
+
+    def checks(self) -> list[str]:
+        return sorted({check for _, check in (*self.passed, *self.failed)})
+
+    def operations(self) -> list[str]:
+        return sorted({op for op, _ in (*self.passed, *self.failed)} | set(self.cases))
+
+
+def build_config(target: Target, settings: Settings) -> Any:
+    from schemathesis.config import SchemathesisConfig
+
+    data: dict[str, Any] = {
+        "base-url": target.base_url,
+        "headers": {"Authorization": target.credentials.apikey_header()},
+        "generation": {"max-examples": settings.max_examples, "mode": "all"},
+        "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
+        "workers": settings.workers,
+        # Traffic goes to the target only: never follow a redirect elsewhere.
+        "max-redirects": 0,
+    }
+    if settings.seed is not None:
+        data["seed"] = settings.seed
+    return SchemathesisConfig.from_dict(data)
+
+
+def load_schema(target: Target, settings: Settings) -> Any:
+    """The spec as a schemathesis schema bound to `target` (custom checks registered)."""
+    import schemathesis
+
+    import citcall_contract.contract.checks  # noqa: F401 - registers the custom checks
+
+    schema = schemathesis.openapi.from_path(spec.spec_path(), config=build_config(target, settings))
+    if target.app is not None:
+        schema.app = target.app
+    bind_credentials(schema, target.credentials)
+    return schema
+
+
+def _point_callbacks_at(schema: Any, receiver: CallbackReceiver) -> None:
+    """Rewrite a valid `callback_url` of positive cases to the receiver's path for its kind."""
+    kinds = callback_kinds()
+    url_validator = spec.schema_validator("CallbackUrl")
+
+    def map_case(context: Any, case: Any) -> Any:
+        meta = case.meta
+        if meta is not None and meta.generation.mode.is_negative:
+            return case
+        operation = spec.operation_for_path(case.operation.path, case.operation.method.lower())
+        body = case.body
+        if operation is None or not isinstance(body, dict) or "callback_url" not in body:
+            return case
+        kind = kinds.get(operation.operation_id)
+        if kind is not None and url_validator.is_valid(body["callback_url"]):
+            case.body = {**body, "callback_url": receiver.url_for(kind)}
+        return case
+
+    schema.hook(map_case)
+
+
+def run(
+    target: Target,
+    settings: Settings | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> RunResult:
+    """Run the contract suite against `target` and return the tallies."""
+    from schemathesis.engine import events, from_schema
+
+    settings = settings or Settings()
+    result = RunResult()
+    started = time.monotonic()
+    expected: dict[str, str] = {}  # trxid -> operation label, for callbacks we asked for
+    with CallbackReceiver() as receiver:
+        schema = load_schema(target, settings)
+        _point_callbacks_at(schema, receiver)
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                _tally(event, result, receiver, expected)
+                if on_progress is not None:
+                    failed = any(
+                        n.failure_info for ns in event.recorder.checks.values() for n in ns
+                    )
+                    cases = len(event.recorder.cases)
+                    on_progress(Progress(event.phase.value, event.recorder.label, cases, failed))
+            elif isinstance(event, events.NonFatalError):
+                result.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
+            elif isinstance(event, events.FatalError):
+                result.errors.append(f"fatal: {event.exception}")
+        caught = receiver.wait_for(
+            set(expected) if target.is_local else set(), timeout=settings.callback_timeout
+        )
+    _tally_callbacks(caught, expected, target.is_local, result)
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _tally(
+    event: Any, result: RunResult, receiver: CallbackReceiver, expected: dict[str, str]
+) -> None:
+    recorder = event.recorder
+    for case_id, node in recorder.cases.items():
+        case = node.value
+        label = case.operation.label
+        result.cases[label] += 1
+        interaction = recorder.interactions.get(case_id)
+        response = interaction.response if interaction is not None else None
+        if response is None:
+            continue
+        rc = _recorded_rc(response)
+        if rc is not None and not codes.describe_rc(rc).known:
+            result.new_codes[label].add(rc)
+        body = case.body if isinstance(case.body, dict) else {}
+        url = body.get("callback_url")
+        if isinstance(url, str) and url.startswith(receiver.base_url) and rc is not None:
+            trxid = _recorded_json(response).get("trxid")
+            if codes.is_success(rc) and isinstance(trxid, str):
+                expected[trxid] = label
+    for case_id, nodes in recorder.checks.items():
+        label = recorder.cases[case_id].value.operation.label
+        for check in nodes:
+            message = check.failure_info.failure.message if check.failure_info else None
+            title = check.failure_info.failure.title if check.failure_info else None
+            result.add(label, check.name, f"{title}: {message}" if check.failure_info else None)
+
+
+def _recorded_json(response: Any) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _recorded_rc(response: Any) -> int | None:
+    data = _recorded_json(response)
+    try:
+        return codes.parse_rc(data["rc"]) if "rc" in data else None
+    except ValueError:
+        return None
+
+
+def _tally_callbacks(
+    caught: list[CaughtCallback], expected: dict[str, str], required: bool, result: RunResult
+) -> None:
+    for callback in caught:
+        label = expected.get(callback.trxid or "", f"callback {callback.kind}")
+        result.add(
+            label, CALLBACK_CHECK, callback.problem and f"{callback.kind}: {callback.problem}"
+        )
+    if required:
+        arrived = {c.trxid for c in caught}
+        for trxid, label in expected.items():
+            if trxid not in arrived:
+                result.add(label, CALLBACK_CHECK, f"no callback arrived for trxid {trxid}")
+
+
+__all__ = ["Credentials", "RunResult", "Settings", "Target", "response_rc", "run"]
