@@ -1,0 +1,234 @@
+"""`citcall-contract sdk` output builds: TypeScript compiles, Go builds on the standard
+library alone, Python imports, and each carries the rc enum names of `x-enum-varnames`.
+
+Each language is generated once per session (a JVM start each, two at a time). The
+expected names and values come from the spec through `citcall_contract.codes`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from citcall_contract import codes, spec
+from citcall_contract.cli import main
+from citcall_contract.npm_tools import NpmToolMissing, tool
+
+pytestmark = pytest.mark.sdk
+
+LANGUAGES = ("typescript-fetch", "go", "python")
+RC_NAMES = {info.name: info.rc for info in codes.response_codes().values()}
+
+
+def missing(reason: str) -> None:
+    """A tool the test needs is absent: a failure under CI, a skip elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def require(binary: str, reason: str) -> str:
+    found = shutil.which(binary)
+    if found is None:
+        missing(reason)
+    assert found is not None
+    return found
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@pytest.fixture(scope="session")
+def sdks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every language generated through the CLI, once."""
+    require("java", "Java is not installed (OpenAPI Generator runs on it)")
+    root = tmp_path_factory.mktemp("sdk")
+
+    def build(language: str) -> tuple[str, int]:
+        return language, main(["sdk", language, "-o", str(root / language)])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(pool.map(build, LANGUAGES))
+    assert results == dict.fromkeys(LANGUAGES, 0)
+    return {language: root / language for language in LANGUAGES}
+
+
+def run(command: list[str], cwd: Path, **env: str) -> str:
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_unknown_generator_is_refused_by_name(tmp_path, capsys) -> None:
+    require("java", "Java is not installed (OpenAPI Generator runs on it)")
+    assert main(["sdk", "typescript-fetsh", "-o", str(tmp_path / "x")]) == 1
+    error = capsys.readouterr().err
+    assert "unknown generator 'typescript-fetsh'" in error
+    assert "typescript-fetch" in error
+    assert not (tmp_path / "x").exists()
+
+
+# --- TypeScript ----------------------------------------------------------------------------
+
+
+def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tmp_path) -> None:
+    try:
+        tsc = tool("tsc")
+    except NpmToolMissing as exc:
+        missing(str(exc))
+    node = require("node", "Node.js is not installed (tsc runs on it)")
+    out = sdks["typescript-fetch"]
+    build = tmp_path / "js"
+    config = {
+        "compilerOptions": {
+            "target": "ES2020",
+            "module": "commonjs",
+            "moduleResolution": "node",
+            "lib": ["ES2020", "DOM"],
+            "strict": True,
+            "skipLibCheck": True,
+            "outDir": str(build),
+        },
+        "include": ["**/*.ts"],
+    }
+    (out / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    run([str(tsc), "-p", str(out)], out)
+    script = "console.log(JSON.stringify(require(process.argv[1]).ResponseCode))"
+    printed = run([node, "-e", script, str(build / "models" / "ResponseCode.js")], out)
+    assert json.loads(printed) == RC_NAMES
+    apis = "".join(p.read_text(encoding="utf-8") for p in out.rglob("apis/*.ts"))
+    assert apis
+    for operation_id in spec.operations():
+        assert f"async {operation_id}(" in apis, operation_id
+
+
+# --- Go --------------------------------------------------------------------------------------
+
+
+def go_env(tmp: Path) -> dict[str, str]:
+    """No module proxy, no checksum database, no toolchain download; caches in `tmp`."""
+    return {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GOTOOLCHAIN": "local",
+        "GOCACHE": str(tmp / "gocache"),
+        "GOPATH": str(tmp / "gopath"),
+        "CGO_ENABLED": "0",
+    }
+
+
+def test_go_builds_on_the_standard_library_and_has_the_rc_enum(
+    sdks: dict[str, Path], tmp_path
+) -> None:
+    go = require("go", "Go is not installed (Debian package `golang-go`, installed by .ci/run)")
+    out = sdks["go"]
+    env = go_env(tmp_path)
+    # The generator writes the Go release it was made with; build with the local one.
+    local = run([go, "env", "GOVERSION"], out, **env).strip().removeprefix("go")
+    run([go, "mod", "edit", f"-go={'.'.join(local.split('.')[:2])}"], out, **env)
+    module = run([go, "list", "-m"], out, **env).strip()
+    run([go, "build", "./..."], out, **env)
+    listing = run([go, "list", "-deps", "-f", "{{.ImportPath}} {{.Standard}}", "./..."], out, **env)
+    outside = [
+        line.split()[0]
+        for line in listing.splitlines()
+        if line.endswith(" false") and not line.startswith(module)
+    ]
+    assert outside == [], "imports beyond the standard library"
+
+    names = ", ".join(f'"{name}": int(citcall.{name})' for name in RC_NAMES)
+    program = out / "cmd" / "rcnames" / "main.go"
+    program.parent.mkdir(parents=True)
+    program.write_text(
+        f'package main\n\nimport (\n\t"encoding/json"\n\t"fmt"\n\n\tcitcall "{module}"\n)\n\n'
+        f"func main() {{\n\tout, _ := json.Marshal(map[string]int{{{names}}})\n"
+        f"\tfmt.Println(string(out))\n}}\n",
+        encoding="utf-8",
+    )
+    assert json.loads(run([go, "run", "./cmd/rcnames"], out, **env)) == RC_NAMES
+    sources = "".join(p.read_text(encoding="utf-8") for p in out.glob("api_*.go"))
+    assert sources
+    for operation_id in spec.operations():
+        exported = operation_id[0].upper() + operation_id[1:]
+        assert f") {exported}(ctx context.Context" in sources, operation_id
+
+
+# --- Python ----------------------------------------------------------------------------------
+
+
+def test_python_imports_and_parses_every_named_response_example(sdks: dict[str, Path]) -> None:
+    """Each example round-trips through its model; a known integer rc becomes the enum member."""
+    out = sdks["python"]
+    operations = {
+        op_id: [
+            snake(op_id),
+            op.response_schema_ref().rsplit("/", 1)[1],
+            list(op.response_examples().values()),
+        ]
+        for op_id, op in spec.operations().items()
+    }
+    script = """
+import inspect, json, sys
+import citcall_sdk
+from citcall_sdk.models.response_code import ResponseCode
+
+operations = json.loads(sys.argv[1])
+methods = {
+    name
+    for _, api in inspect.getmembers(citcall_sdk, inspect.isclass)
+    if api.__name__.endswith("Api")
+    for name, _ in inspect.getmembers(api, inspect.isfunction)
+}
+def parse(cls, example):
+    model = cls.from_json(json.dumps(example))
+    back = json.loads(model.to_json())
+    # Nullable fields come back as explicit nulls; drop the ones the example did not have.
+    back = {k: v for k, v in back.items() if k in example or v is not None}
+    rc = model.rc.actual_instance
+    return {"same": back == example, "rc_name": rc.name if isinstance(rc, ResponseCode) else None}
+
+parsed = {}
+for op_id, (method, model, examples) in operations.items():
+    cls = getattr(citcall_sdk, model)
+    parsed[op_id] = {"method": method in methods, "examples": [parse(cls, e) for e in examples]}
+print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": parsed}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(operations)],
+        cwd=out,
+        env={**os.environ, "PYTHONPATH": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["rc"] == RC_NAMES
+    for op_id, outcome in report["operations"].items():
+        assert outcome["method"], f"{op_id}: no API method {snake(op_id)}"
+        examples = operations[op_id][2]
+        assert len(outcome["examples"]) == len(examples) > 1, op_id
+        for example, parsed in zip(examples, outcome["examples"], strict=True):
+            assert parsed["same"], (op_id, example)
+            rc = example["rc"]
+            expected = codes.describe_rc(rc).name if isinstance(rc, int) else None
+            assert parsed["rc_name"] == expected, (op_id, example)
