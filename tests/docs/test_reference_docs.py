@@ -29,6 +29,8 @@ from citcall_contract.reference_docs import (
     CONTENT_SECURITY_POLICY,
     DIAL_CODE_HEADING,
     RC_HEADING,
+    code_tables_markdown,
+    docs_input,
     external_resources,
 )
 
@@ -56,7 +58,6 @@ OFFLINE_FLAGS = [
     "--proxy-server=127.0.0.1:9",
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--virtual-time-budget=15000",
-    "--window-size=1400,1000",
 ]
 
 
@@ -105,12 +106,16 @@ def visible_text(dom: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
-def render(binary: str, page: Path, route: str, screenshot: Path | None = None) -> Rendered:
+def render(
+    binary: str, page: Path, route: str, screenshot: tuple[Path, int] | None = None
+) -> Rendered:
+    """Dump the DOM of `page` + `route`; with `screenshot` (file, window height), save a PNG."""
     with tempfile.TemporaryDirectory(prefix="citcall-chromium-") as tmp:
         command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
         url = page.as_uri() + route
+        dump = [f"--log-net-log={tmp}/dom.json", "--window-size=1400,1000", "--dump-dom", url]
         dom = subprocess.run(
-            [*command, f"--log-net-log={tmp}/dom.json", "--dump-dom", url],
+            [*command, *dump],
             capture_output=True,
             text=True,
             timeout=120,
@@ -118,9 +123,11 @@ def render(binary: str, page: Path, route: str, screenshot: Path | None = None) 
         ).stdout
         requested = page_requests(Path(tmp) / "dom.json")
         if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            shot, height = screenshot
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            flags = [f"--log-net-log={tmp}/shot.json", f"--window-size=1400,{height}"]
             subprocess.run(
-                [*command, f"--log-net-log={tmp}/shot.json", f"--screenshot={screenshot}", url],
+                [*command, *flags, "--hide-scrollbars", f"--screenshot={shot}", url],
                 capture_output=True,
                 timeout=120,
                 check=True,
@@ -150,12 +157,16 @@ def docs_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def rendered(docs_page: Path) -> dict[str, Rendered]:
-    """Every route rendered once, two Chromiums at a time; the overview is screenshot."""
+    """Every route rendered once, two Chromiums at a time, with two screenshots kept.
+
+    The overview is shot in a window tall enough to hold the introduction and both code
+    tables; the first operation in a normal window.
+    """
     binary = chromium()
     routes = ["", *operation_routes().values(), *webhook_routes().values()]
     shots = {
-        "": ARTIFACTS / "overview.png",
-        operation_routes()["asyncMiscall"]: ARTIFACTS / "operation-asyncMiscall.png",
+        "": (ARTIFACTS / "overview.png", 9000),
+        operation_routes()["asyncMiscall"]: (ARTIFACTS / "operation-asyncMiscall.png", 1000),
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = pool.map(lambda r: render(binary, docs_page, r, shots.get(r)), routes)
@@ -219,7 +230,25 @@ def test_page_embeds_every_named_example(docs_page: Path) -> None:
     """Redoc shows one example at a time; all of them are in the page for its menus."""
     source = docs_page.read_text(encoding="utf-8")
     for location, _, value in spec.iter_named_examples():
-        assert json.dumps(value, separators=(",", ":")) in source, location
+        embedded = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        assert embedded.replace("<", "\\u003c") in source, location
+
+
+def test_docs_input_only_adds_tables_and_inlines_callbacks() -> None:
+    document = docs_input()
+    assert document["info"]["description"].startswith(SPEC["info"]["description"].rstrip())
+    assert document["info"]["description"].endswith(code_tables_markdown())
+    assert document["paths"].keys() == SPEC["paths"].keys()
+    assert document["components"] == SPEC["components"]
+    assert document["webhooks"] == SPEC["webhooks"]
+    for op_id, op in spec.operations().items():
+        built = document["paths"][op.path][op.method]
+        for name, callback in op.definition.get("callbacks", {}).items():
+            for expression, path_item in callback.items():
+                assert built["callbacks"][name][expression] == spec.resolve(path_item), op_id
+        assert {k: v for k, v in built.items() if k != "callbacks"} == {
+            k: v for k, v in op.definition.items() if k != "callbacks"
+        }
 
 
 # --- what Chromium shows, offline --------------------------------------------------------
