@@ -2,3 +2,63 @@
 client, a sandbox and contract tests derived from it."""
 
 __version__ = "0.1.0"
+
+# Python client (facade over the generated client). The names are loaded on first use
+# (PEP 562), so the CLI, and `lint` of a broken spec, start without loading the spec.
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from citcall_contract.callbacks import MissedCallReport, parse_callback
+    from citcall_contract.client import AsyncCitcall, Citcall
+    from citcall_contract.errors import (
+        CallbackError,
+        CitcallAPIError,
+        CitcallAuthError,
+        CitcallBalanceError,
+        CitcallConnectionError,
+        CitcallError,
+        CitcallInputError,
+        CitcallInvalidRequestError,
+        CitcallOutcomeUnknownError,
+        CitcallResponseError,
+        CitcallUnavailableError,
+        CitcallUnknownError,
+        CitcallVerificationError,
+    )
+    from citcall_contract.retry import RetryPolicy
+
+__all__ = [
+    "AsyncCitcall",
+    "CallbackError",
+    "Citcall",
+    "CitcallAPIError",
+    "CitcallAuthError",
+    "CitcallBalanceError",
+    "CitcallConnectionError",
+    "CitcallError",
+    "CitcallInputError",
+    "CitcallInvalidRequestError",
+    "CitcallOutcomeUnknownError",
+    "CitcallResponseError",
+    "CitcallUnavailableError",
+    "CitcallUnknownError",
+    "CitcallVerificationError",
+    "MissedCallReport",
+    "RetryPolicy",
+    "__version__",
+    "parse_callback",
+]
+_MODULES = {"Citcall": "client", "AsyncCitcall": "client", "RetryPolicy": "retry"}
+_MODULES |= {"parse_callback": "callbacks", "MissedCallReport": "callbacks"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'citcall_contract' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(f"citcall_contract.{_MODULES.get(name, 'errors')}")
+    return getattr(module, name)
+
+
+# End of the Python client's exports.

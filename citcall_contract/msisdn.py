@@ -1,0 +1,62 @@
+"""Phone numbers in the seed's form: country code and digits, `6281234567890`.
+
+People type `081234567890`, `+62 812-3456-7890` or `0062812...`; the gateway's own
+examples use the bare international form, so every number is normalised to it before it
+is sent. The bounds (home country code, digit counts, the wire pattern) are read from
+the spec's `RequestMsisdn` schema once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from citcall_contract.errors import CitcallInputError
+from citcall_contract.spec import load_spec
+
+_SCHEMA: Mapping[str, Any] = load_spec()["components"]["schemas"]["RequestMsisdn"]
+#: Country code that replaces a national trunk `0` (`0812...` -> `62812...`).
+HOME_COUNTRY_CODE: str = _SCHEMA["x-home-country-code"]
+_WIRE = re.compile(_SCHEMA["pattern"])
+_NATIONAL: tuple[tuple[str, int, int], ...] = tuple(
+    (row["country_code"], int(row["min"]), int(row["max"])) for row in _SCHEMA["x-national-digits"]
+)
+# Separators people write inside numbers; anything else (letters, `#`, `*`) is refused.
+_SEPARATORS = re.compile(r"[\s\-.()/]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def normalize_msisdn(raw: object, field: str = "msisdn") -> str:
+    """`raw` as country code plus digits, or CitcallInputError naming `field`."""
+    if not isinstance(raw, str):
+        raise CitcallInputError(field, f"must be a string of digits, not {type(raw).__name__}")
+    text = _SEPARATORS.sub("", raw)
+    if text.startswith("+"):
+        digits = text[1:]
+    elif text.startswith("00"):
+        digits = text[2:]  # international call prefix
+    elif text.startswith("0"):
+        digits = HOME_COUNTRY_CODE + text[1:]
+    else:
+        digits = text
+    if not _DIGITS.fullmatch(digits):
+        raise CitcallInputError(field, f"{raw!r} is not a phone number (digits, +, spaces, -)")
+    if digits.startswith("0"):
+        raise CitcallInputError(field, f"{raw!r}: a country code cannot start with 0")
+    for country_code, low, high in _NATIONAL:
+        if not digits.startswith(country_code):
+            continue
+        if not low <= len(digits) <= high:
+            raise CitcallInputError(
+                field,
+                f"{raw!r}: numbers with country code {country_code} have {low}-{high} digits, "
+                f"this one has {len(digits)}",
+            )
+        if digits[len(country_code)] == "0":
+            raise CitcallInputError(field, f"{raw!r}: a trunk 0 after country code {country_code}")
+    if not _WIRE.fullmatch(digits):
+        raise CitcallInputError(
+            field, f"{raw!r}: {len(digits)} digits is not a possible mobile number"
+        )
+    return digits

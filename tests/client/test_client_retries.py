@@ -1,0 +1,208 @@
+"""Retries only when nothing can have been processed; never after the bytes may have left."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from client_support import SEED_MSISDN, TRXID, success_example
+from conftest import API_KEY, NO_WAIT
+
+from citcall_contract import (
+    AsyncCitcall,
+    Citcall,
+    CitcallConnectionError,
+    CitcallOutcomeUnknownError,
+    CitcallUnavailableError,
+    CitcallUnknownError,
+    RetryPolicy,
+    codes,
+    spec,
+)
+from citcall_contract import (
+    client as client_module,
+)
+from citcall_contract.client import DEFAULT_BASE_URL
+
+NOT_SENT = [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout]
+MAYBE_SENT = [
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+]
+
+
+def _sms(client):
+    return client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
+
+
+def test_a_read_timeout_sends_exactly_one_request_and_says_the_outcome_is_unknown(gateway, client):
+    route = gateway.post("/sms").mock(side_effect=httpx.ReadTimeout("timed out"))
+
+    with pytest.raises(CitcallOutcomeUnknownError) as caught:
+        client.sms("081234567890", "Hello World!", senderid="citcall", callback_url="https://a.b/c")
+
+    assert route.call_count == 1
+    error = caught.value
+    assert error.operation == "sendSms"
+    assert error.msisdn == SEED_MSISDN
+    assert error.request == {
+        "msisdn": SEED_MSISDN,
+        "senderid": "citcall",
+        "text": "Hello World!",
+        "callback_url": "https://a.b/c",
+    }
+    assert "outcome unknown" in str(error)
+    assert "reconcile" in str(error)
+    assert isinstance(error.__cause__, httpx.ReadTimeout)
+
+
+@pytest.mark.parametrize("fault", MAYBE_SENT)
+def test_failures_after_sending_are_never_retried(gateway, client, fault):
+    route = gateway.post("/verify").mock(side_effect=fault("boom"))
+
+    with pytest.raises(CitcallOutcomeUnknownError) as caught:
+        client.verify(TRXID, SEED_MSISDN, "4821")
+
+    assert route.call_count == 1
+    assert caught.value.request["token"] == "***"  # the OTP is not repeated in errors
+    assert "4821" not in str(caught.value)
+
+
+@pytest.mark.parametrize("fault", NOT_SENT)
+def test_connect_failures_are_retried_until_success(gateway, client, fault):
+    route = gateway.post("/sms").mock(
+        side_effect=[
+            fault("refused"),
+            fault("refused"),
+            httpx.Response(200, json=success_example("sendSms")),
+        ]
+    )
+
+    assert _sms(client).trxid == success_example("sendSms")["trxid"]
+    assert route.call_count == 3
+
+
+def test_connect_failures_give_up_after_the_policy_attempts(gateway):
+    route = gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+
+    with (
+        Citcall(API_KEY, retry=RetryPolicy(attempts=4, backoff=0)) as client,
+        pytest.raises(CitcallConnectionError) as caught,
+    ):
+        _sms(client)
+
+    assert route.call_count == 4
+    assert caught.value.attempts == 4
+    assert "safe to try again" in str(caught.value)
+
+
+@pytest.mark.parametrize("rc", sorted(codes.retryable_rcs()))
+def test_unavailable_rcs_are_retried(gateway, client, rc):
+    example_name = {info.rc: info.name.lower() for info in codes.response_codes().values()}[rc]
+    busy = spec.operation("sendSms").response_examples()[example_name]
+    route = gateway.post("/sms").mock(
+        side_effect=[
+            httpx.Response(200, json=busy),
+            httpx.Response(200, json=success_example("sendSms")),
+        ]
+    )
+
+    assert _sms(client).sms_count == 1
+    assert route.call_count == 2
+
+
+def test_unavailable_rcs_give_up_with_the_rc(gateway, client):
+    route = gateway.post("/sms").respond(json={"rc": 66, "info": "Maintanance in progress"})
+
+    with pytest.raises(CitcallUnavailableError) as caught:
+        _sms(client)
+
+    assert caught.value.rc == 66
+    assert route.call_count == NO_WAIT.attempts
+
+
+def test_unavailable_retries_can_be_turned_off(gateway):
+    route = gateway.post("/sms").respond(json={"rc": 34})
+
+    with (
+        Citcall(API_KEY, retry=RetryPolicy(retry_unavailable=False)) as client,
+        pytest.raises(CitcallUnavailableError),
+    ):
+        _sms(client)
+
+    assert route.call_count == 1
+
+
+def test_other_rcs_are_not_retried(gateway, client):
+    route = gateway.post("/sms").respond(json={"rc": 6, "info": "unknown error / failed"})
+
+    with pytest.raises(CitcallUnknownError):
+        _sms(client)
+
+    assert route.call_count == 1
+
+
+def test_backoff_is_exponential_and_capped(gateway, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(client_module.time, "sleep", slept.append)
+    gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+    policy = RetryPolicy(attempts=5, backoff=0.1, multiplier=2.0, max_backoff=0.3)
+
+    with Citcall(API_KEY, retry=policy) as client, pytest.raises(CitcallConnectionError):
+        _sms(client)
+
+    assert slept == pytest.approx([0.1, 0.2, 0.3, 0.3])
+
+
+def test_retry_policy_rejects_nonsense():
+    with pytest.raises(ValueError, match="attempts"):
+        RetryPolicy(attempts=0)
+    with pytest.raises(ValueError, match="backoff"):
+        RetryPolicy(backoff=-1)
+    assert RetryPolicy(max_backoff=30).delay(10_000) == 30
+
+
+def test_unsupported_protocol_is_not_retried(gateway):
+    route = gateway.post("/sms").mock(side_effect=httpx.UnsupportedProtocol("nope"))
+
+    with Citcall(API_KEY, retry=NO_WAIT) as client, pytest.raises(CitcallConnectionError):
+        _sms(client)
+
+    assert route.call_count == 1
+
+
+async def test_async_read_timeout_is_sent_once_and_connect_errors_are_retried():
+    with respx.mock(base_url=DEFAULT_BASE_URL) as router:
+        timeout = router.post("/verify").mock(side_effect=httpx.ReadTimeout("slow"))
+        flaky = router.post("/sms").mock(
+            side_effect=[
+                httpx.ConnectError("refused"),
+                httpx.Response(200, json=success_example("sendSms")),
+            ]
+        )
+        async with AsyncCitcall(API_KEY, retry=NO_WAIT) as client:
+            with pytest.raises(CitcallOutcomeUnknownError):
+                await client.verify(TRXID, SEED_MSISDN, "4821")
+            result = await client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
+
+    assert timeout.call_count == 1
+    assert flaky.call_count == 2
+    assert result.sms_count == 1
+
+
+async def test_async_unavailable_is_retried():
+    with respx.mock(base_url=DEFAULT_BASE_URL) as router:
+        route = router.post("/asynccall").mock(
+            side_effect=[
+                httpx.Response(200, json={"rc": 34}),
+                httpx.Response(200, json=success_example("asyncMiscall")),
+            ]
+        )
+        async with AsyncCitcall(API_KEY, retry=NO_WAIT) as client:
+            result = await client.miscall(SEED_MSISDN)
+
+    assert route.call_count == 2
+    assert result.token == success_example("asyncMiscall")["token"]
