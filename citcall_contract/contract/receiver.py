@@ -113,11 +113,13 @@ class CallbackReceiver:
         else:
             try:
                 payload = json.loads(body)
-                parse_callback(payload, kind=kind)
             except ValueError:
                 problem = "body is not JSON"
-            except CallbackError as exc:
-                problem = str(exc)
+            else:
+                try:
+                    parse_callback(payload, kind=kind)
+                except CallbackError as exc:
+                    problem = str(exc)
         with self._lock:
             self._caught.append(CaughtCallback(kind, payload, problem))
 

@@ -111,6 +111,8 @@ def build_config(target: Target, settings: Settings) -> Any:
         "generation": {"max-examples": settings.max_examples, "mode": "all"},
         "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         "workers": settings.workers,
+        # Keep testing an operation after its first failure, so every broken check shows.
+        "continue-on-failure": True,
         # Traffic goes to the target only: never follow a redirect elsewhere.
         "max-redirects": 0,
     }
