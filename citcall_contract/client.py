@@ -64,13 +64,14 @@ _SUCCESS_RCS = frozenset(
     for entry in codes.response_codes().values()
     if entry.category == codes.SUCCESS_CATEGORY
 )
+_JSON_HEADERS = {"Content-Type": "application/json"}
 _MASKED_BODY_FIELDS = frozenset({"token"})  # OTP codes: not needed to reconcile a send
 _SNIPPET_CHARS = 160
 _WHITESPACE = re.compile(r"\s+")
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: no header injection
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Call(Generic[T]):
     """One prepared send: what to put on the wire and how to read the answer."""
 
@@ -87,7 +88,10 @@ class _Call(Generic[T]):
 def _prepare(
     operation: str, module: ModuleType, body: Any, msisdn: str, parse: Callable[[Any], T]
 ) -> _Call[T]:
-    return _Call(operation, msisdn, module._get_kwargs(body=body), parse)
+    kwargs = module._get_kwargs(body=body)
+    if kwargs.get("headers") == _JSON_HEADERS:
+        del kwargs["headers"]  # httpx sets this Content-Type for `json=`; saves a merge per call
+    return _Call(operation, msisdn, kwargs, parse)
 
 
 class _Core:
