@@ -34,6 +34,8 @@ __all__ = [
     "citcall_sandbox",
 ]
 
+#: The user ID `citcall_sandbox` accepts for Basic auth (its API key is the sandbox default).
+SANDBOX_USERID = "sandbox-user"
 #: Name of the example each operation answers with until `respond` picks another.
 DEFAULT_EXAMPLE = "success"
 
@@ -150,9 +152,15 @@ class SandboxHandle:
     api_key: str = field(repr=False)
     server: SandboxServer = field(repr=False)
 
-    def deliveries(self) -> list[dict[str, Any]]:
+    def deliveries(self, trxid: str | None = None) -> list[dict[str, Any]]:
         """The callbacks the sandbox has delivered (or tried to), oldest first."""
-        return list(self.server.deliveries())
+        return list(self.server.deliveries(trxid))
+
+    def wait_for_deliveries(
+        self, count: int, timeout: float = 5.0, trxid: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait until `count` deliveries (for `trxid`) are finished; callbacks are async."""
+        return list(self.server.wait_for_deliveries(count, timeout=timeout, trxid=trxid))
 
 
 @pytest.fixture
@@ -160,7 +168,7 @@ def citcall_sandbox() -> Iterator[SandboxHandle]:
     """The embedded sandbox on a free loopback port, stopped after the test."""
     from citcall_contract.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig()
+    config = SandboxConfig(userid=SANDBOX_USERID)
     with SandboxServer(config, host="127.0.0.1", port=0) as server:
         yield SandboxHandle(
             base_url=server.base_url,
