@@ -31,11 +31,6 @@ class MissedCallReport(MissedCallCallback):
         """True for dial code 180, 183 or any 2xx (read from the spec's DialCode table)."""
         return codes.is_delivered(self.dial_code)
 
-    @property
-    def otp(self) -> str | None:
-        """The OTP the user saw: the last four digits of the calling number, `token`."""
-        return self.token[-4:] if isinstance(self.token, str) and len(self.token) >= 4 else None
-
 
 Callback = MissedCallReport | SmsCallback | SmsOtpCallback
 

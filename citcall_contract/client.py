@@ -235,7 +235,10 @@ class _Core:
         if rc in _SUCCESS_RCS:
             if status != httpx.codes.OK:
                 raise self._bad_answer(call, response, "success rc with an error status")
-            return call.parse(data)
+            try:
+                return call.parse(data)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise self._bad_answer(call, response, "success body of the wrong shape") from None
         raise self.api_error(call, rc, data)
 
     @staticmethod
@@ -283,7 +286,7 @@ class _Core:
             return delay
         if isinstance(exc, NOT_SENT_RETRYABLE + NOT_SENT_FINAL):
             raise CitcallConnectionError(call.operation, attempt, reason) from exc
-        logger.error("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
+        logger.warning("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
         raise CitcallOutcomeUnknownError(
             call.operation, call.msisdn, call.body_for_errors(), reason
         ) from exc
