@@ -259,6 +259,20 @@ def test_no_route_asks_the_network_for_anything(rendered: dict[str, Rendered]) -
         assert page.page_requests == [], route or "overview"
 
 
+def test_without_the_policy_the_page_would_fetch_and_the_net_log_sees_it(
+    docs_page: Path, tmp_path: Path
+) -> None:
+    """Why the policy is there, and proof that the net-log check is not vacuous."""
+    source = docs_page.read_text(encoding="utf-8")
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+    assert policy in source
+    unprotected = tmp_path / "index.html"
+    unprotected.write_text(source.replace(policy, ""), encoding="utf-8")
+    requested = render(chromium(), unprotected, "").page_requests
+    assert requested, "Redoc's footer logo is an image on a CDN; the net-log should show it"
+    assert all(url.startswith("https://") for url in requested)
+
+
 def test_introduction_has_auth_and_ip_whitelisting(rendered: dict[str, Rendered]) -> None:
     text = rendered[""].text
     description = SPEC["info"]["description"]
