@@ -187,6 +187,9 @@ def run(
             set(expected) if target.is_local else set(), timeout=settings.callback_timeout
         )
     _tally_callbacks(caught, expected, target.is_local, result)
+    from citcall_contract.contract.otp_flow import run_round_trips
+
+    run_round_trips(target, result)
     result.elapsed = time.monotonic() - started
     return result
 

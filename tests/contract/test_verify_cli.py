@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from citcall_contract import spec
 from citcall_contract.cli import main
 from citcall_contract.contract.checks import CUSTOM_CHECKS, REPLACED_CHECKS
+from citcall_contract.contract.otp_flow import CHECK as OTP_CHECK
+from citcall_contract.contract.otp_flow import otp_operations
 from citcall_contract.contract.runner import CALLBACK_CHECK, DEFAULT_MAX_EXAMPLES
 from citcall_contract.sandbox import DEFAULT_API_KEY
 
@@ -30,6 +32,7 @@ def test_default_verify_passes_against_the_embedded_sandbox(tmp_path, capsys):
     for replaced in REPLACED_CHECKS:
         assert replaced not in table
     assert table[CALLBACK_CHECK].count("ok") >= 3  # missed call, SMS and SMS OTP reports
+    assert table[OTP_CHECK].count("ok") == len(otp_operations())
     assert "passed:" in out
     assert DEFAULT_API_KEY not in out
     cases = list(ET.parse(junit).getroot().iter("testcase"))
