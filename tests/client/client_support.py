@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 
-from citcall_contract import spec
+from citcall_contract import RetryPolicy, spec
 
+API_KEY = "k3y-DO-NOT-LEAK-7f3a9c"
+NO_WAIT = RetryPolicy(backoff=0.0)
 SEED_MSISDN = "6281234567890"
 TRXID = "20190801155256104472275025"
 

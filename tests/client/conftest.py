@@ -9,8 +9,10 @@ import pytest
 import respx
 from hypothesis import settings
 
-from citcall_contract import Citcall, RetryPolicy
+from citcall_contract import Citcall
 from citcall_contract.client import DEFAULT_BASE_URL
+
+from .client_support import API_KEY, NO_WAIT
 
 CI_MAX_EXAMPLES = 50
 
@@ -21,9 +23,6 @@ if _CI.max_examples > CI_MAX_EXAMPLES:
     settings.register_profile("ci", _CI, max_examples=CI_MAX_EXAMPLES)
 if os.environ.get("HYPOTHESIS_PROFILE") == "ci":
     settings.load_profile("ci")
-
-API_KEY = "k3y-DO-NOT-LEAK-7f3a9c"
-NO_WAIT = RetryPolicy(backoff=0.0)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import json
 
 import httpx
 import pytest
-from client_support import CALLS, SEED_MSISDN, path_of
-from conftest import NO_WAIT
 
 from citcall_contract import (
     CitcallAPIError,
@@ -19,6 +17,8 @@ from citcall_contract import (
     spec,
 )
 from citcall_contract.errors import CATEGORY_ERRORS, error_class_for
+
+from .client_support import CALLS, NO_WAIT, SEED_MSISDN, path_of
 
 FAILURE_CODES = [rc for rc, info in codes.response_codes().items() if info.category != "success"]
 

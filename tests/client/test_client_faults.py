@@ -15,8 +15,6 @@ from collections import Counter, defaultdict
 import httpx
 import pytest
 import respx
-from client_support import SEED_MSISDN, success_example
-from conftest import API_KEY
 
 from citcall_contract import (
     AsyncCitcall,
@@ -27,6 +25,8 @@ from citcall_contract import (
     RetryPolicy,
 )
 from citcall_contract.client import DEFAULT_BASE_URL
+
+from .client_support import API_KEY, SEED_MSISDN, success_example
 
 POLICY = RetryPolicy(attempts=3, backoff=0.0)
 SENDS = 300

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 import respx
-from client_support import assert_valid_request, path_of, success_example
-from conftest import API_KEY, NO_WAIT
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from citcall_contract import Citcall, CitcallInputError
 from citcall_contract.client import DEFAULT_BASE_URL
 from citcall_contract.msisdn import normalize_msisdn
+
+from .client_support import API_KEY, NO_WAIT, assert_valid_request, path_of, success_example
 
 junk = st.one_of(
     st.none(),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from client_support import SEED_MSISDN, TRXID
-from conftest import API_KEY
 
 from citcall_contract import Citcall, CitcallError, CitcallInputError, spec
 from citcall_contract.msisdn import normalize_msisdn
+
+from .client_support import API_KEY, SEED_MSISDN, TRXID
 
 SCHEMAS = spec.load_spec()["components"]["schemas"]
 VALID_TIME_MAX = SCHEMAS["ValidTime"]["maximum"]

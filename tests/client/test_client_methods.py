@@ -8,18 +8,20 @@ import inspect
 import httpx
 import pytest
 import respx
-from client_support import (
+
+from citcall_contract import AsyncCitcall, Citcall, spec
+from citcall_contract.client import DEFAULT_BASE_URL
+
+from .client_support import (
+    API_KEY,
     CALLS,
+    NO_WAIT,
     SEED_MSISDN,
     TRXID,
     assert_valid_request,
     path_of,
     success_example,
 )
-from conftest import API_KEY, NO_WAIT
-
-from citcall_contract import AsyncCitcall, Citcall, spec
-from citcall_contract.client import DEFAULT_BASE_URL
 
 
 @pytest.mark.parametrize("operation_id", sorted(CALLS))

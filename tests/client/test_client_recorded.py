@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from client_support import CALLS, path_of
 
 from citcall_contract import codes, parse_callback, spec
 from citcall_contract.callbacks import CALLBACK_KINDS
 from citcall_contract.errors import error_class_for
+
+from .client_support import CALLS, path_of
 
 RECORDED = Path(__file__).resolve().parents[1] / "recorded"
 FILES = sorted(RECORDED.glob("*/*.json"))

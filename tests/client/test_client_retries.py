@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-from client_support import SEED_MSISDN, TRXID, success_example
-from conftest import API_KEY, NO_WAIT
 
 from citcall_contract import (
     AsyncCitcall,
@@ -23,6 +21,8 @@ from citcall_contract import (
     client as client_module,
 )
 from citcall_contract.client import DEFAULT_BASE_URL
+
+from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, TRXID, success_example
 
 NOT_SENT = [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout]
 MAYBE_SENT = [

@@ -7,10 +7,10 @@ import logging
 
 import httpx
 import pytest
-from client_support import SEED_MSISDN
-from conftest import API_KEY, NO_WAIT
 
 from citcall_contract import Citcall, CitcallError
+
+from .client_support import API_KEY, NO_WAIT, SEED_MSISDN
 
 BASIC = base64.b64encode(f"acme:{API_KEY}".encode()).decode()
 
