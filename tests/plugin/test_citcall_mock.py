@@ -144,3 +144,17 @@ def test_app(citcall_mock):
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*verifyOtp (POST /verify): the Authorization header is missing*"])
+
+
+def test_the_facade_against_citcall_mock_as_in_the_readme(citcall_mock):
+    from citcall_contract import Citcall
+    from citcall_contract.errors import CitcallBalanceError
+
+    with Citcall("test-key") as client:
+        sent = client.miscall("081234567890")
+        assert sent.trxid == spec.operation("asyncMiscall").response_examples()["success"]["trxid"]
+        [request] = citcall_mock.calls("asynccall")
+        assert request.headers["Authorization"] == "Apikey test-key"
+        citcall_mock.respond("asynccall", "insufficient_amount")
+        with pytest.raises(CitcallBalanceError):
+            client.miscall("081234567890")
