@@ -52,6 +52,7 @@ from citcall_contract.spec import default_base_url
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncCitcall", "Citcall"]
 
 logger = logging.getLogger("citcall_contract.client")
+logger.addHandler(logging.NullHandler())  # a library: silent unless the app configures logging
 
 #: `servers[0]` of the spec: the address in the provider's documentation.
 DEFAULT_BASE_URL = default_base_url()
@@ -279,7 +280,7 @@ class _Core:
         reason = self._redact(f"{type(exc).__name__}: {exc}".encode())
         if isinstance(exc, NOT_SENT_RETRYABLE) and self.retry.can_retry(attempt):
             delay = self.retry.delay(attempt)
-            logger.warning(
+            logger.info(
                 "%s to %s: %s before sending, retry %d in %.2fs",
                 call.operation, call.msisdn, reason, attempt, delay,
             )  # fmt: skip
@@ -297,7 +298,7 @@ class _Core:
         if not (self.retry.retry_unavailable and self.retry.can_retry(attempt)):
             raise exc
         delay = self.retry.delay(attempt)
-        logger.warning(
+        logger.info(
             "%s to %s: rc %d (not processed), retry %d in %.2fs",
             call.operation, call.msisdn, exc.rc, attempt, delay,
         )  # fmt: skip
