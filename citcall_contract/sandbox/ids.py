@@ -2,19 +2,28 @@
 
 trxid: 26 digits, a timestamp to the millisecond (17) and a 9-digit sequence, so IDs are
 unique within a process and sort by time. A missed call's `token` is the calling
-number; its last four digits are the OTP.
+number; its last `x-otp-digits` digits (spec) are the OTP.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import time
 
+from citcall_contract.spec import load_spec
+
 #: Leading digits of the sandbox's calling numbers (Indonesia, Jakarta area code).
 CALLER_PREFIX = "6221"
-OTP_DIGITS = 4
 _SEQUENCE_MODULUS = 10**9
+
+
+@functools.cache
+def otp_digits() -> int:
+    """How many trailing digits of a missed call's `token` are the OTP (`x-otp-digits`)."""
+    token = load_spec()["components"]["schemas"]["MiscallResponse"]["properties"]["token"]
+    return int(token["x-otp-digits"])
 
 
 class IdFactory:
@@ -31,9 +40,10 @@ class IdFactory:
         return f"{stamp}{millis:03d}{next(self._sequence) % _SEQUENCE_MODULUS:09d}"
 
     def otp(self) -> str:
-        return f"{self._rng.randrange(10**OTP_DIGITS):0{OTP_DIGITS}d}"
+        digits = otp_digits()
+        return f"{self._rng.randrange(10**digits):0{digits}d}"
 
     def calling_number(self, otp: str) -> str:
-        """A calling number that ends with `otp` (`6221` + 4 digits + the OTP)."""
+        """A calling number that ends with `otp` (`6221`, 4 digits, then the OTP)."""
         middle = f"{self._rng.randrange(10**4):04d}"
         return f"{CALLER_PREFIX}{middle}{otp}"

@@ -83,6 +83,22 @@ def canonical_msisdn(msisdn: str) -> str:
     return digits
 
 
+@functools.cache
+def _national_digits() -> tuple[tuple[str, int, int], ...]:
+    schema = load_spec()["components"]["schemas"]["RequestMsisdn"]
+    rows = schema.get("x-national-digits", [])
+    return tuple((str(r["country_code"]), int(r["min"]), int(r["max"])) for r in rows)
+
+
+def national_length_ok(msisdn: str) -> bool:
+    """False when the number's country has digit bounds (`x-national-digits`) it breaks."""
+    digits = canonical_msisdn(msisdn)
+    for country_code, low, high in _national_digits():
+        if digits.startswith(country_code):
+            return low <= len(digits) <= high
+    return True
+
+
 def forced_rc(msisdn: str) -> int | None:
     """The rc a `force_rc_prefix` number asks for, or None for an ordinary number."""
     prefix = str(scenarios()["force_rc_prefix"])

@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from citcall_contract.sandbox.responses import rc_named
-from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.sandbox.scenarios import national_length_ok, validation_rules
 from citcall_contract.spec import Operation, load_spec, operation
 
 
@@ -85,6 +85,8 @@ class RequestChecker:
         self._rank = {name: i + 1 for i, name in enumerate(rules.field_rcs)}
         self._other_rank = len(self._rank) + 1
         self._text_rank = self._rank.get("text", self._other_rank)
+        self._msisdn_rank = self._rank.get("msisdn", self._other_rank)
+        self._msisdn_rc = self._field_rcs.get("msisdn", self._other_rc)
         self._refuses_otp_text = "x-otp-words" in self._request_schema(op)
         self._invalid_content_rc = rc_named("INVALID_SMS_CONTENT")
 
@@ -103,6 +105,11 @@ class RequestChecker:
                 best = ranked
             if best[0] == 0:
                 break
+        if best is None or best[0] > self._msisdn_rank:
+            msisdn = body.get("msisdn")
+            if isinstance(msisdn, str) and not national_length_ok(msisdn):
+                detail = "msisdn has the wrong number of digits for its country"
+                best = (self._msisdn_rank, Rejection(self._msisdn_rc, detail))
         if self._refuses_otp_text and (best is None or best[0] > self._text_rank):
             text = body.get("text")
             if isinstance(text, str) and otp_words_pattern().search(text):

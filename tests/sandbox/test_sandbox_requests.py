@@ -132,6 +132,8 @@ def _without(operation_id: str, field: str) -> dict[str, object]:
         ("verifyOtp", _without("verifyOtp", "trxid"), "missing", "trxid"),
         ("sendSms", {**VALID_BODIES["sendSms"], "msisdn": "0812"}, "msisdn", "msisdn"),
         ("asyncMiscall", {"msisdn": "62-812", "gateway": 9}, "msisdn", "msisdn"),
+        # Allowed by the pattern, too long for x-national-digits' Indonesian bounds:
+        ("motp", {"msisdn": "62812345678901234", "retry": 0}, "msisdn", "msisdn"),
         ("asyncMiscall", {"msisdn": "6281234567890", "gateway": 5}, "gateway", "gateway"),
         ("motp", {"msisdn": "6281234567890", "retry": "x"}, "retry", "retry"),
         ("asyncMiscall", {"msisdn": "6281234567890", "gateway": 1, "retry": 1}, "retry", "retry"),
@@ -178,6 +180,14 @@ async def test_otp_words_match_whole_words_only(make_sandbox, text):
     async with make_sandbox() as sandbox:
         data = await sandbox.call("sendSms", {**VALID_BODIES["sendSms"], "text": text})
     assert data["rc"] == rc_named("SUCCESS")
+
+
+@pytest.mark.parametrize("msisdn", ["0812345678", "+6281234567890", "12345678901234567"])
+async def test_msisdn_forms_and_other_countries_are_accepted(make_sandbox, msisdn):
+    async with make_sandbox() as sandbox:
+        data = await sandbox.call("asyncMiscall", {"msisdn": msisdn, "gateway": "4"})
+    assert data["rc"] == rc_named("SUCCESS")
+    assert data["gateway"] == 4
 
 
 async def test_missing_field_wins_over_invalid_msisdn(make_sandbox):

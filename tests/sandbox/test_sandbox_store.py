@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from citcall_contract.sandbox.ids import IdFactory
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
+from citcall_contract.spec import load_spec
 
 
 def _record(trxid: str, valid_until: float = 100.0, forget_at: float = 200.0) -> OtpRecord:
@@ -47,6 +48,7 @@ def test_calling_number_ends_with_the_otp():
     ids = IdFactory()
     otp = ids.otp()
     number = ids.calling_number(otp)
-    assert len(otp) == 4
+    token = load_spec()["components"]["schemas"]["MiscallResponse"]["properties"]["token"]
+    assert len(otp) == token["x-otp-digits"]
     assert number.endswith(otp)
     assert number.isdigit()
