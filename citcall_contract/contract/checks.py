@@ -104,6 +104,13 @@ def rcs_in(category: str) -> frozenset[int]:
 
 
 def spec_operation(case: Any) -> spec.Operation | None:
+    """The spec's operation for `case`, or None when the run is not a Citcall one.
+
+    The checks are registered process-wide, so they judge only schemas that
+    `bind_credentials` marked and leave any other API a process tests alone.
+    """
+    if _credentials(case) is None:
+        return None
     return spec.operation_for_path(case.operation.path, case.operation.method.lower())
 
 
@@ -289,7 +296,7 @@ def _is_method_probe(case: Any) -> bool:
 @schemathesis.check
 def rc_unsupported_method(ctx: Any, response: Any, case: Any) -> bool | None:
     """Replaces unsupported_method: an undeclared method gets the wrong-method rc."""
-    if not _is_method_probe(case):
+    if not _is_method_probe(case) or spec_operation(case) is None:
         return None
     method = str(response.request.method).upper()
     if method in {"HEAD", "OPTIONS"}:
