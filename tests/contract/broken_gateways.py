@@ -81,10 +81,17 @@ class RewritingSandbox:
         await self.app(scope, receive, capture)
 
 
+#: An rc the spec does not list: `verify` must report it as new, not fail on it.
+NEW_RC = 177
+
+
 def forgetful_strict_sandbox() -> RewritingSandbox:
-    """Refuses every valid SMS with MISSING_PARAMETER and never finds a transaction."""
+    """Refuses every valid SMS with MISSING_PARAMETER and never finds a transaction;
+    its deprecated /call answers with a code the spec does not know."""
 
     def rewrite(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        if path.endswith("/call") and body.get("rc") == 0:
+            return {"rc": NEW_RC, "info": "a code from the future"}
         if path.endswith("/sms") and body.get("rc") == 0:
             return {"rc": 88, "info": "missing parameter"}
         if path.endswith("/verify"):

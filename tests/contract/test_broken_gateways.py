@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from broken_gateways import ServedApp, forgetful_strict_sandbox, yes_man_app
+from broken_gateways import NEW_RC, ServedApp, forgetful_strict_sandbox, yes_man_app
 
 from citcall_contract.cli import main
 from citcall_contract.contract.runner import Credentials, Settings, Target, run
@@ -46,6 +46,8 @@ def test_refusing_valid_sms_and_forgetting_transactions_is_caught():
     # Apart from their /verify round trip, the untouched operations pass every check.
     untouched = {"POST /asynccall", "POST /motp", "POST /call"}
     assert {check for op, check in failing if op in untouched} == {"otp_round_trip"}
+    # An undocumented rc is reported as new, never a failure.
+    assert result.new_codes["POST /call"] == {NEW_RC}
 
 
 def test_the_cli_exits_non_zero_over_http_and_names_the_check(tmp_path, capsys):
