@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,10 +88,25 @@ def _verify(target: Target, settings: Settings, junit: Path | None) -> int:
         f"({settings.max_examples} examples per operation)\n"
     )
     printer = report.ProgressPrinter(out)
-    result: RunResult = run_suite(target, settings, on_progress=printer)
+    with _scratch_hypothesis_home():
+        result: RunResult = run_suite(target, settings, on_progress=printer)
     printer.finish()
     report.write_summary(result, out, secrets)
     if junit is not None:
         report.write_junit(result, junit, secrets)
         out.write(f"JUnit report: {junit}\n")
     return 0 if result.ok else 1
+
+
+@contextlib.contextmanager
+def _scratch_hypothesis_home() -> Iterator[None]:
+    """Hypothesis caches in ./.hypothesis; checking a server leaves nothing behind."""
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="citcall-verify-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)

@@ -108,7 +108,8 @@ def build_config(target: Target, settings: Settings) -> Any:
     data: dict[str, Any] = {
         "base-url": target.base_url,
         "headers": {"Authorization": target.credentials.apikey_header()},
-        "generation": {"max-examples": settings.max_examples, "mode": "all"},
+        # No example database: a run leaves no `.hypothesis/` behind in the user's directory.
+        "generation": {"max-examples": settings.max_examples, "mode": "all", "database": "none"},
         "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         "workers": settings.workers,
         # Keep testing an operation after its first failure, so every broken check shows.
