@@ -31,7 +31,7 @@ def normalize_msisdn(raw: object, field: str = "msisdn") -> str:
     """`raw` as country code plus digits, or CitcallInputError naming `field`."""
     if not isinstance(raw, str):
         raise CitcallInputError(field, f"must be a string of digits, not {type(raw).__name__}")
-    text = _SEPARATORS.sub("", raw)
+    text = raw if raw.isdigit() else _SEPARATORS.sub("", raw)  # fast path: already digits
     if text.startswith("+"):
         digits = text[1:]
     elif text.startswith("00"):
