@@ -77,6 +77,7 @@ def write_summary(result: RunResult, out: TextIO, secrets: Iterable[str | None])
         out.write(f"ERROR {redact(error, secrets)}\n")
     for label, new in sorted(result.new_codes.items()):
         out.write(f"NEW rc not in the spec from {label}: {', '.join(map(str, sorted(new)))}\n")
+    out.write(f"callbacks caught by the loopback receiver: {result.callbacks_caught}\n")
     total = sum(result.cases.values())
     verdict = "passed" if result.ok else "FAILED"
     per_op = min(result.cases.values(), default=0)

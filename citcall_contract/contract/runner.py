@@ -81,6 +81,7 @@ class RunResult:
     cases: Counter[str] = field(default_factory=Counter)
     new_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     errors: list[str] = field(default_factory=list)
+    callbacks_caught: int = 0
     elapsed: float = 0.0
 
     @property
@@ -243,6 +244,7 @@ def _recorded_rc(response: Any) -> int | None:
 def _tally_callbacks(
     caught: list[CaughtCallback], expected: dict[str, str], required: bool, result: RunResult
 ) -> None:
+    result.callbacks_caught = len(caught)
     for callback in caught:
         label = expected.get(callback.trxid or "", f"callback {callback.kind}")
         result.add(

@@ -9,7 +9,7 @@ from broken_gateways import NEW_RC, ServedApp, forgetful_strict_sandbox, yes_man
 
 from citcall_contract.cli import main
 from citcall_contract.contract.runner import Credentials, Settings, Target, run
-from citcall_contract.sandbox import DEFAULT_API_KEY
+from citcall_contract.sandbox import DEFAULT_API_KEY, SandboxConfig, create_app
 
 FEW = Settings(max_examples=8, seed=7, callback_timeout=3.0)
 
@@ -84,3 +84,22 @@ def test_a_url_without_an_api_key_is_refused(monkeypatch):
     monkeypatch.delenv("CITCALL_API_KEY", raising=False)
     with pytest.raises(SystemExit, match="--api-key"):
         main(["verify", "--base-url", "http://127.0.0.1:9/v3"])
+
+
+def test_basic_auth_is_checked_when_a_user_id_is_given():
+    settings = Settings(max_examples=3, seed=5, callback_timeout=3.0)
+    good = Target(
+        "http://gateway.test",
+        Credentials(DEFAULT_API_KEY, "alice"),
+        app=create_app(SandboxConfig(userid="alice")),
+    )
+    assert "rc_auth_enforced" not in failing_checks(run(good, settings))
+    # A gateway that does not know the user refuses valid-looking Basic credentials.
+    refusing = Target(
+        "http://gateway.test",
+        Credentials(DEFAULT_API_KEY, "alice"),
+        app=create_app(SandboxConfig(userid="bob")),
+    )
+    result = run(refusing, settings)
+    messages = [f.message for f in result.failures if f.check == "rc_auth_enforced"]
+    assert any("Valid Basic credentials should be accepted" in m for m in messages)

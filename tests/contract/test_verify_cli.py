@@ -34,6 +34,8 @@ def test_default_verify_passes_against_the_embedded_sandbox(tmp_path, capsys):
     assert table[CALLBACK_CHECK].count("ok") >= 3  # missed call, SMS and SMS OTP reports
     assert table[OTP_CHECK].count("ok") == len(otp_operations())
     assert "passed:" in out
+    [caught] = [line for line in out.splitlines() if line.startswith("callbacks caught")]
+    assert int(caught.rsplit(":", 1)[1]) > 0
     assert DEFAULT_API_KEY not in out
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert cases
