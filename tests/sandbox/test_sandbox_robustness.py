@@ -6,10 +6,12 @@ import asyncio
 import json
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citcall_contract.sandbox import SandboxConfig, create_app
+from citcall_contract.sandbox.validation import checker
 from citcall_contract.spec import operations
 from tests.sandbox.conftest import API_KEY, AUTH
 
@@ -58,3 +60,28 @@ def test_any_body_gets_a_valid_business_answer(operation_id, body, raw, auth):
     assert response.status_code == 200
     data = response.json()
     assert not list(op.response_validator().iter_errors(data)), data
+
+
+@settings(max_examples=300, deadline=None)
+@given(operation_id=st.sampled_from(sorted(operations())), body=BODIES)
+def test_fast_path_never_accepts_what_the_spec_validator_refuses(operation_id, body):
+    checker_ = checker(operation_id)
+    spec_valid = operations()[operation_id].request_validator().is_valid(body)
+    if checker_.fast_accepts(body):
+        assert spec_valid, body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"msisdn": "6281234567890\n", "gateway": 0},  # Python's `$` allows a final newline
+        {"msisdn": "6281234567890", "gateway": 0, "valid_time": float("inf")},
+        {"msisdn": "6281234567890", "gateway": 0, "valid_time": 10**40},
+        {"msisdn": "6281234567890", "gateway": 0, "callback_url": "http://127.0.0.1:1/x"},
+    ],
+)
+def test_bodies_the_fast_path_leaves_to_the_spec_validator(body):
+    checker_ = checker("asyncMiscall")
+    assert not checker_.fast_accepts(body)
+    spec_errors = list(operations()["asyncMiscall"].request_validator().iter_errors(body))
+    assert (checker_.check(body) is None) == (not spec_errors)
