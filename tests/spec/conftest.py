@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parents[2]
-#: The provider's page, where a checkout has shared/ beside it (CI does).
-SEED_PAGE = REPO.parent / "shared" / "seed" / "citcall-api-v3.txt"
-
-#: Seed operation name -> operationIds that share its contract.
-SEED_OPERATIONS = {
-    "asynccall": ("asyncMiscall", "motp"),
-    "sms": ("sendSms",),
-    "smsotp": ("sendSmsOtp",),
-}
+from spec_support import DATA
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import SEED_PAGE
+from spec_support import SEED_PAGE
 
 from citcall_contract import codes, spec
 

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import SEED_OPERATIONS
+from spec_support import SEED_OPERATIONS
 
 from citcall_contract import spec
 
