@@ -7,6 +7,7 @@ or a CI artefact even when a server echoes them back.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -73,8 +74,9 @@ def write_summary(result: RunResult, out: TextIO, secrets: Iterable[str | None])
     for failure in result.failures:
         message = redact(failure.message, secrets).strip().replace("\n", "\n    ")
         out.write(f"FAIL {failure.operation} · {failure.check}\n    {message}\n")
-    for error in result.errors:
-        out.write(f"ERROR {redact(error, secrets)}\n")
+    for error, count in Counter(result.errors).items():
+        times = f" ({count} times)" if count > 1 else ""
+        out.write(f"ERROR {redact(error, secrets)}{times}\n")
     for label, new in sorted(result.new_codes.items()):
         out.write(f"NEW rc not in the spec from {label}: {', '.join(map(str, sorted(new)))}\n")
     out.write(f"callbacks caught by the loopback receiver: {result.callbacks_caught}\n")

@@ -103,3 +103,13 @@ def test_basic_auth_is_checked_when_a_user_id_is_given():
     result = run(refusing, settings)
     messages = [f.message for f in result.failures if f.check == "rc_auth_enforced"]
     assert any("Valid Basic credentials should be accepted" in m for m in messages)
+
+
+def test_an_unreachable_server_fails_with_errors_not_a_crash(capsys):
+    url = "http://127.0.0.1:9/v3"  # the discard port: nothing listens there
+    code = main(["verify", "--base-url", url, "--api-key", "k-123456789", "--max-examples", "2"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "ERROR POST /sms: Network Error" in out
+    assert "FAIL POST /asynccall · otp_round_trip" in out
+    assert "k-123456789" not in out
