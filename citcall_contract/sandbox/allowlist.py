@@ -10,19 +10,26 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import httpx
+
 #: The default allowlist: the local machine only.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
 
 def url_host(url: str) -> str | None:
-    """The lower-case host of an http(s) URL, brackets of IPv6 literals removed; else None."""
+    """The lower-case host of an http(s) URL, brackets of IPv6 literals removed; else None.
+
+    The URL is parsed twice, by urllib and by httpx (which sends the callbacks); a URL
+    the two read differently is refused rather than guessed at.
+    """
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
+        sent_to = httpx.URL(url).host
+    except (ValueError, httpx.InvalidURL):
         return None
-    if parts.scheme not in {"http", "https"} or not host:
+    if parts.scheme not in {"http", "https"} or not host or host.lower() != sent_to.lower():
         return None
     return host.lower()
 

@@ -26,6 +26,9 @@ from tests.sandbox.conftest import VALID_BODIES
         ("http://10.0.0.1/x", False),
         ("ftp://127.0.0.1/x", False),
         ("http://127.0.0.1:99999/x", False),
+        ("http://127.0.0.1\\@example.com/x", False),  # userinfo tricks name the real host
+        ("http://example.com@127.0.0.1/x", True),
+        ("http://0177.0.0.1/x", False),
     ],
 )
 def test_allowlist_compares_hosts_literally(url, allowed):
