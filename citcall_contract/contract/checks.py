@@ -10,15 +10,16 @@ of the same intent that reads `rc` instead:
 - positive_data_acceptance -> rc_positive_data_acceptance: a valid request with valid
   credentials is not refused as malformed or unauthorised.
 - missing_required_header -> rc_missing_auth_rejection: no `Authorization`, auth rc.
-- ignored_auth -> rc_auth_enforced: missing or wrong credentials get an auth rc (96/98,
-  Basic 76/77); valid Basic credentials are accepted.
+- ignored_auth -> rc_auth_enforced: missing or wrong credentials get an rc of the
+  spec's `auth` category; valid Basic credentials are accepted.
 - unsupported_method -> rc_unsupported_method: an undeclared method gets rc WRONG_METHOD.
 
-Two checks are added: `rc_documented` (every answer carries a readable `rc`; codes not in
-the spec are collected by the report as new) and `success_body_conformance` (a success
-body validates against the operation's schema with the project's own validators).
-Stateful runs add `verify_finds_transaction`: `/verify` knows the `trxid` an OTP request
-just returned. Codes are looked up in the spec by name or category, never listed here.
+Added checks: `rc_documented` (every answer carries a readable `rc`; codes not in the spec
+are collected by the report as new), `success_body_conformance` (a success body validates
+against the operation's schema with the project's own validators) and, in stateful
+chains, `verify_finds_transaction` (`/verify` knows the `trxid` an OTP request just
+returned). The runner adds `callback_conformance` (receiver.py) and `otp_round_trip`
+(otp_flow.py). Codes are looked up in the spec by name or category, never listed here.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def rc_named(name: str) -> int:
     raise KeyError(f"the spec's ResponseCode has no {name}")
 
 
+@functools.cache
 def rcs_in(category: str) -> frozenset[int]:
     return frozenset(i.rc for i in codes.response_codes().values() if i.category == category)
 
@@ -415,10 +417,18 @@ def success_body_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
-def _otp_of(issued: Mapping[str, Any]) -> str | None:
-    """A missed call's OTP: the last four digits of the calling number, `token`."""
+@functools.cache
+def otp_digits() -> int:
+    """How many trailing digits of a missed call's `token` are the OTP (`x-otp-digits`)."""
+    token = spec.load_spec()["components"]["schemas"]["MiscallResponse"]["properties"]["token"]
+    return int(token["x-otp-digits"])
+
+
+def missed_call_otp(issued: Mapping[str, Any]) -> str | None:
+    """A missed call's OTP: the last `otp_digits()` digits of the calling number, `token`."""
     token = issued.get("token")
-    return token[-4:] if isinstance(token, str) else None
+    digits = otp_digits()
+    return token[-digits:] if isinstance(token, str) and len(token) >= digits else None
 
 
 @schemathesis.check
@@ -438,7 +448,9 @@ def verify_finds_transaction(ctx: Any, response: Any, case: Any) -> bool | None:
     if body.get("trxid") != issued.get("trxid") or body.get("msisdn") != issued.get("msisdn"):
         return None  # not the spec's link (schemathesis also infers links of its own)
     token = body.get("token")
-    if token is not None and (token == parent.body.get("token") or token == _otp_of(issued)):
+    if token is not None and (
+        token == parent.body.get("token") or token == missed_call_otp(issued)
+    ):
         return None  # the right code: an earlier /verify in the chain may have spent it
     rc = _require_rc(response)
     if rc == rc_named("DATA_NOT_FOUND"):
