@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sandbox_support import VALID_BODIES
 
 from citcall_contract.sandbox.billing import Balance, sms_count, sms_encoding
 from citcall_contract.sandbox.responses import rc_named
 from citcall_contract.sandbox.scenarios import pricing
 from citcall_contract.spec import load_spec
-from tests.sandbox.conftest import VALID_BODIES
 
 PARTS = load_spec()["components"]["schemas"]["SmsText"]["x-sms-parts"]
 GSM_SINGLE, GSM_MULTI = PARTS["gsm7"]["single"], PARTS["gsm7"]["multi"]

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sandbox_support import API_KEY, AUTH
 
 from citcall_contract.sandbox import SandboxConfig, create_app
 from citcall_contract.sandbox.validation import checker
 from citcall_contract.spec import operations
-from tests.sandbox.conftest import API_KEY, AUTH
 
 APP = create_app(SandboxConfig(api_key=API_KEY))
 JSON_VALUES = st.recursive(
@@ -46,7 +46,7 @@ async def _post(path: str, content: bytes, headers: dict[str, str]) -> httpx.Res
         return await client.post(path, content=content, headers=headers)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     operation_id=st.sampled_from(sorted(operations())),
     body=BODIES | JSON_VALUES,
@@ -62,7 +62,7 @@ def test_any_body_gets_a_valid_business_answer(operation_id, body, raw, auth):
     assert not list(op.response_validator().iter_errors(data)), data
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(operation_id=st.sampled_from(sorted(operations())), body=BODIES)
 def test_fast_path_never_accepts_what_the_spec_validator_refuses(operation_id, body):
     checker_ = checker(operation_id)

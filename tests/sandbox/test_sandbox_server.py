@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
+import sys
+import time
 
 import httpx
 import pytest
+from sandbox_support import API_KEY, AUTH
 
 from citcall_contract.codes import is_success
-from citcall_contract.sandbox import SandboxConfig, SandboxServer
+from citcall_contract.sandbox import DEFAULT_API_KEY, SandboxConfig, SandboxServer
 from citcall_contract.sandbox.command import _config, add_arguments
 from citcall_contract.sandbox.responses import rc_named
 from citcall_contract.spec import operation
-from tests.sandbox.conftest import API_KEY, AUTH
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +118,33 @@ def test_command_options_build_the_config(monkeypatch):
     assert config.default_callback_url == "http://hooks.test/cb"
     monkeypatch.setenv("CITCALL_SANDBOX_API_KEY", "from-env")
     assert _config(parser.parse_args([])).api_key == "from-env"
+
+
+def test_sandbox_command_serves_on_loopback():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "citcall_contract", "sandbox", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=1)
+                break
+            except httpx.ConnectError:
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "the sandbox command did not start"
+                time.sleep(0.1)
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/v3/sms",
+            json={"msisdn": "6281234567890", "senderid": "citcall", "text": "Hi"},
+            headers={"Authorization": f"Apikey {DEFAULT_API_KEY}"},
+        ).json()
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert health.json()["status"] == "ok"
+    assert answer["rc"] == 0
+    assert f"http://127.0.0.1:{port}" in output
+    assert DEFAULT_API_KEY not in output
