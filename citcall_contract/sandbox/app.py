@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from citcall_contract.codes import is_success
 from citcall_contract.sandbox.allowlist import is_allowed
 from citcall_contract.sandbox.auth import check_authorization
+from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response, rc_named
@@ -79,6 +80,8 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
     invalid_json = rc_named("INVALID_JSON_FORMAT")
     callback_refused = validation_rules().callback_host_refused_rc
     allow_hosts = config.callback_allow_hosts
+    # Only operations that post callbacks care where `callback_url` points.
+    checks_callback_url = callback_kind(op_id) is not None
 
     async def endpoint(request: Request) -> Response:
         if request.method != "POST":
@@ -97,7 +100,7 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
         if rejection is not None:
             return _reject(rejection)
         url = body.get("callback_url")
-        if isinstance(url, str) and not is_allowed(url, allow_hosts):
+        if checks_callback_url and isinstance(url, str) and not is_allowed(url, allow_hosts):
             detail = "callback_url host is not in the sandbox's callback allowlist"
             return json_response(error_body(callback_refused, detail))
         forced = forced_rc(body["msisdn"])

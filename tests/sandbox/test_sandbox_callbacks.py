@@ -182,3 +182,11 @@ async def test_refused_request_sends_no_callback(make_sandbox, receiver):
         data = await sandbox.call("sendSms", body)
     assert data["rc"] == rc_named("INVALID_SMS_CONTENT")
     assert sandbox.state.deliveries.snapshot() == []
+
+
+async def test_operation_without_callbacks_ignores_callback_url(make_sandbox):
+    async with make_sandbox() as sandbox:
+        body = {**VALID_BODIES["syncMiscall"], "callback_url": "https://example.com/hook"}
+        data = await sandbox.call("syncMiscall", body)
+    assert data["rc"] == 0
+    assert sandbox.state.deliveries.snapshot() == []
