@@ -38,3 +38,36 @@ def test_another_schema_in_the_same_process_is_left_alone():
 
 def test_credentials_never_show_in_repr():
     assert "s3cret" not in repr(Credentials("s3cret", "user"))
+
+
+def test_missing_required_header_is_judged_by_rc():
+    """With a required header declared (the spec has none today), leaving it out must not
+    get rc 0: the yes-man gateway fails rc_missing_required_header."""
+    import copy
+
+    from broken_gateways import yes_man_app
+    from schemathesis.engine import events, from_schema
+
+    from citcall_contract.contract.runner import Settings, Target, build_config
+
+    document = copy.deepcopy(dict(spec.load_spec()))
+    document["paths"] = {"/sms": document["paths"]["/sms"]}
+    document["paths"]["/sms"]["post"]["parameters"] = [
+        {"name": "X-Request-Id", "in": "header", "required": True, "schema": {"type": "string"}}
+    ]
+    target = Target("http://gateway.test", Credentials("key"), app=yes_man_app())
+    config = build_config(target, Settings(max_examples=1))
+    config.projects.override.phases.fuzzing.enabled = False
+    config.projects.override.phases.stateful.enabled = False
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    schema.app = target.app
+    bind_credentials(schema, target.credentials)
+    failing = {
+        node.name
+        for event in from_schema(schema).execute()
+        if isinstance(event, events.ScenarioFinished)
+        for nodes in event.recorder.checks.values()
+        for node in nodes
+        if node.failure_info is not None
+    }
+    assert "rc_missing_required_header" in failing
