@@ -158,3 +158,17 @@ def test_the_facade_against_citcall_mock_as_in_the_readme(citcall_mock):
         citcall_mock.respond("asynccall", "insufficient_amount")
         with pytest.raises(CitcallBalanceError):
             client.miscall("081234567890")
+
+
+async def test_async_clients_are_answered_and_checked_too(citcall_mock):
+    from citcall_contract import AsyncCitcall
+
+    async with AsyncCitcall("test-key") as client:
+        sent = await client.sms("081234567890", "Hello", senderid="citcall")
+    assert sent.trxid == spec.operation("sendSms").response_examples()["success"]["trxid"]
+    async with httpx.AsyncClient() as raw:
+        with pytest.raises(AssertionError, match="field `text`"):
+            await raw.post(
+                spec.default_base_url() + "/sms", json={**VALID_SMS, "text": ""}, headers=AUTH
+            )
+    citcall_mock.violations.clear()  # the violation above was the point of this test
