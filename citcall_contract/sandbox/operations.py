@@ -35,39 +35,36 @@ def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payl
         state.dispatcher.schedule(kind, url, trxid, payload)
 
 
-def place_missed_call(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
-    """/asynccall and /motp: answer at once, report the call's outcome by callback."""
+def _dial(state: SandboxState, body: Body) -> dict[str, Any] | None:
+    """Bill and place a missed call, keep its OTP; the call's report, or None when broke."""
     msisdn = canonical_msisdn(body["msisdn"])
     outcome = call_outcome(msisdn)
     if not state.balance.try_charge(call_price(outcome)):
-        return _insufficient()
+        return None
     otp = state.ids.otp()
     token = state.ids.calling_number(otp)
     trxid = state.ids.trxid()
     state.keep_otp(trxid, msisdn, otp, body)
-    report = missed_call_report(trxid, msisdn, token, outcome)
-    _send_callback(state, op_id, body, trxid, report)
+    return missed_call_report(trxid, msisdn, token, outcome)
+
+
+def place_missed_call(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
+    """/asynccall and /motp: answer at once, report the call's outcome by callback."""
+    report = _dial(state, body)
+    if report is None:
+        return _insufficient()
+    _send_callback(state, op_id, body, report["trxid"], report)
     gateway = body["gateway"] if "gateway" in body else body["retry"]
-    return {
-        **success_fields(op_id),
-        "trxid": trxid,
-        "msisdn": f"+{msisdn}",
-        "token": token,
-        "gateway": int(gateway),
-    }
+    answer = {key: report[key] for key in ("trxid", "msisdn", "token")}
+    return {**success_fields(op_id), **answer, "gateway": int(gateway)}
 
 
 def sync_call(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
     """/call (deprecated): the call's outcome is the answer itself."""
-    msisdn = canonical_msisdn(body["msisdn"])
-    outcome = call_outcome(msisdn)
-    if not state.balance.try_charge(call_price(outcome)):
+    report = _dial(state, body)
+    if report is None:
         return _insufficient()
-    otp = state.ids.otp()
-    token = state.ids.calling_number(otp)
-    trxid = state.ids.trxid()
-    state.keep_otp(trxid, msisdn, otp, body)
-    return {**missed_call_report(trxid, msisdn, token, outcome), **success_fields(op_id)}
+    return {**report, **success_fields(op_id)}
 
 
 def send_sms(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
