@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from citcall_contract.spec import load_spec
+from citcall_contract.spec import component_schema
 
 SUCCESS_CATEGORY = "success"
 UNKNOWN_CATEGORY = "unknown"
@@ -43,15 +42,10 @@ class DialCodeInfo:
     known: bool = True
 
 
-def _schema(name: str) -> Mapping[str, Any]:
-    schema: Mapping[str, Any] = load_spec()["components"]["schemas"][name]
-    return schema
-
-
 @functools.cache
 def response_codes() -> Mapping[int, ResponseCodeInfo]:
     """Every rc the spec documents, in the spec's order."""
-    schema = _schema("ResponseCode")
+    schema = component_schema("ResponseCode")
     rows = zip(
         schema["enum"],
         schema["x-enum-varnames"],
@@ -100,14 +94,14 @@ def retryable_rcs() -> frozenset[int]:
 
 @functools.cache
 def _dial_classes() -> Mapping[str, tuple[str, bool]]:
-    classes = _schema("DialCode")["x-dial-code-classes"]
+    classes = component_schema("DialCode")["x-dial-code-classes"]
     return {row["class"]: (row["name"], bool(row["delivered"])) for row in classes}
 
 
 @functools.cache
 def dial_codes() -> Mapping[int, DialCodeInfo]:
     """All SIP codes of the seed's appendix, in the spec's order."""
-    schema = _schema("DialCode")
+    schema = component_schema("DialCode")
     delivered_codes = set(schema["x-delivered-dial-codes"])
     rows = zip(
         schema["enum"], schema["x-enum-varnames"], schema["x-enum-descriptions"], strict=True
@@ -127,7 +121,7 @@ def describe_dial_code(code: int) -> DialCodeInfo:
     known = dial_codes().get(code)
     if known is not None:
         return known
-    schema = _schema("DialCode")
+    schema = component_schema("DialCode")
     info = _dial_info(
         code, f"DIAL_{code}", f"SIP code {code}.", set(schema["x-delivered-dial-codes"])
     )

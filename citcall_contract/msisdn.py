@@ -9,19 +9,15 @@ the spec's `RequestMsisdn` schema once, at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
+from citcall_contract import rules
 from citcall_contract.errors import CitcallInputError
-from citcall_contract.spec import load_spec
+from citcall_contract.spec import component_schema
 
-_SCHEMA: Mapping[str, Any] = load_spec()["components"]["schemas"]["RequestMsisdn"]
 #: Country code that replaces a national trunk `0` (`0812...` -> `62812...`).
-HOME_COUNTRY_CODE: str = _SCHEMA["x-home-country-code"]
-_WIRE = re.compile(_SCHEMA["pattern"])
-_NATIONAL: tuple[tuple[str, int, int], ...] = tuple(
-    (row["country_code"], int(row["min"]), int(row["max"])) for row in _SCHEMA["x-national-digits"]
-)
+HOME_COUNTRY_CODE: str = rules.home_country_code() or ""
+_WIRE = re.compile(component_schema("RequestMsisdn")["pattern"])
+_NATIONAL = rules.national_digits()
 # Separators people write inside numbers; anything else (letters, `#`, `*`) is refused.
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
 _DIGITS = re.compile(r"[0-9]+")

@@ -72,6 +72,12 @@ def pointer(ref: str) -> Any:
     return node
 
 
+def component_schema(name: str) -> Mapping[str, Any]:
+    """`components/schemas/<name>` of the loaded spec (read-only)."""
+    schema: Mapping[str, Any] = load_spec()["components"]["schemas"][name]
+    return schema
+
+
 @functools.cache
 def validator(ref: str) -> Draft202012Validator:
     """A compiled Draft 2020-12 validator (formats checked) for the schema at `ref`."""

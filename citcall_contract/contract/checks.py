@@ -37,7 +37,8 @@ from typing import Any
 import schemathesis
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, CoveragePhaseData, CoverageScenario
 
-from citcall_contract import codes, spec
+from citcall_contract import codes, rules, spec
+from citcall_contract.sandbox.scenarios import forced_rc
 
 #: The five default checks that assume HTTP-status semantics, and their rc-based stand-ins.
 REPLACED_CHECKS: Mapping[str, str] = {
@@ -203,41 +204,18 @@ def rc_negative_data_rejection(ctx: Any, response: Any, case: Any) -> bool | Non
 
 def _is_forced_scenario(case: Any) -> bool:
     """A sandbox test number that forces an rc (`x-sandbox-scenarios.force_rc_prefix`)."""
-    prefix = spec.load_spec().get("x-sandbox-scenarios", {}).get("force_rc_prefix")
     msisdn = _body_field(case, "msisdn")
-    return bool(prefix) and isinstance(msisdn, str) and msisdn.lstrip("+").startswith(prefix)
+    return isinstance(msisdn, str) and forced_rc(msisdn) is not None
 
 
 def _body_field(case: Any, name: str) -> Any:
     return case.body.get(name) if isinstance(case.body, dict) else None
 
 
-def _msisdn_schema() -> Mapping[str, Any]:
-    schema: Mapping[str, Any] = spec.load_spec()["components"]["schemas"]["RequestMsisdn"]
-    return schema
-
-
-def _breaks_national_digits(msisdn: Any) -> bool:
-    """Whether a schema-valid number breaks the spec's `x-national-digits` length rule."""
-    if not isinstance(msisdn, str):
-        return False
-    digits = msisdn.lstrip("+")
-    home = _msisdn_schema().get("x-home-country-code")
-    if home and digits.startswith("0"):
-        digits = str(home) + digits[1:]
-    for row in _msisdn_schema().get("x-national-digits", []):
-        code = str(row["country_code"])
-        if digits.startswith(code) and not int(row["min"]) <= len(digits) <= int(row["max"]):
-            return True
-    return False
-
-
-def _looks_like_otp(case: Any, operation: spec.Operation) -> bool:
-    """Whether `text` holds a word of the request schema's `x-otp-words` (refused on /sms)."""
+def _refuses_otp_text(operation: spec.Operation) -> bool:
+    """Whether the operation's request schema carries `x-otp-words` (only /sms does)."""
     name = operation.request_schema_ref().rsplit("/", 1)[-1]
-    words = spec.load_spec()["components"]["schemas"][name].get("x-otp-words", [])
-    text = _body_field(case, "text")
-    return isinstance(text, str) and any(str(word).lower() in text.lower() for word in words)
+    return "x-otp-words" in spec.component_schema(name)
 
 
 def _excused_refusal(case: Any, operation: spec.Operation, rc: int) -> bool:
@@ -247,9 +225,10 @@ def _excused_refusal(case: Any, operation: spec.Operation, rc: int) -> bool:
     closed sender ID, which is the account's state rather than the request's shape.
     """
     if rc == rc_named("INVALID_MSISDN"):
-        return _breaks_national_digits(_body_field(case, "msisdn"))
+        msisdn = _body_field(case, "msisdn")
+        return isinstance(msisdn, str) and not rules.national_length_ok(msisdn)
     if rc == rc_named("INVALID_SMS_CONTENT"):
-        return _looks_like_otp(case, operation)
+        return _refuses_otp_text(operation) and rules.looks_like_otp(_body_field(case, "text"))
     return rc == rc_named("SENDERID_CLOSED")
 
 
@@ -423,20 +402,6 @@ def success_body_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
-@functools.cache
-def otp_digits() -> int:
-    """How many trailing digits of a missed call's `token` are the OTP (`x-otp-digits`)."""
-    token = spec.load_spec()["components"]["schemas"]["MiscallResponse"]["properties"]["token"]
-    return int(token["x-otp-digits"])
-
-
-def missed_call_otp(issued: Mapping[str, Any]) -> str | None:
-    """A missed call's OTP: the last `otp_digits()` digits of the calling number, `token`."""
-    token = issued.get("token")
-    digits = otp_digits()
-    return token[-digits:] if isinstance(token, str) and len(token) >= digits else None
-
-
 @schemathesis.check
 def verify_finds_transaction(ctx: Any, response: Any, case: Any) -> bool | None:
     """In a stateful chain, `/verify` finds the `trxid` an OTP request just returned."""
@@ -455,7 +420,7 @@ def verify_finds_transaction(ctx: Any, response: Any, case: Any) -> bool | None:
         return None  # not the spec's link (schemathesis also infers links of its own)
     token = body.get("token")
     if token is not None and (
-        token == parent.body.get("token") or token == missed_call_otp(issued)
+        token == parent.body.get("token") or token == rules.missed_call_otp(issued.get("token"))
     ):
         return None  # the right code: an earlier /verify in the chain may have spent it
     rc = _require_rc(response)

@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 
 from citcall_contract import codes, spec
-from citcall_contract.contract.checks import missed_call_otp, rc_named
+from citcall_contract.contract.checks import rc_named
 from citcall_contract.contract.runner import RunResult, Target
+from citcall_contract.rules import missed_call_otp
 
 CHECK = "otp_round_trip"
 VERIFY_OPERATION = "verifyOtp"
@@ -48,7 +49,7 @@ def _request(op: spec.Operation) -> dict[str, Any]:
 def _code(request: dict[str, Any], answer: dict[str, Any]) -> str | None:
     if isinstance(request.get("token"), str):
         return str(request["token"])
-    return missed_call_otp(answer)
+    return missed_call_otp(answer.get("token"))
 
 
 def _wrong(code: str) -> str:

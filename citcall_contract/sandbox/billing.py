@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from citcall_contract.spec import load_spec
+from citcall_contract.spec import component_schema
 
 # GSM 03.38 default alphabet and its extension table (each extension character costs
 # two septets: an escape and the character).
@@ -22,7 +22,7 @@ _GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
 
 @functools.cache
 def _part_sizes() -> Mapping[str, tuple[int, int]]:
-    parts = load_spec()["components"]["schemas"]["SmsText"]["x-sms-parts"]
+    parts = component_schema("SmsText")["x-sms-parts"]
     return {name: (int(row["single"]), int(row["multi"])) for name, row in parts.items()}
 
 

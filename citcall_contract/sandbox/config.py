@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from citcall_contract.sandbox.allowlist import LOOPBACK_HOSTS, is_allowed
 from citcall_contract.sandbox.defaults import DEFAULT_API_KEY
-from citcall_contract.spec import load_spec
+from citcall_contract.spec import component_schema
 
 
 def _spec_limit_try() -> int:
     """`LimitTry`'s default in the spec: the number of /verify attempts when none is given."""
-    return int(load_spec()["components"]["schemas"]["LimitTry"]["default"])
+    return int(component_schema("LimitTry")["default"])
 
 
 @dataclass(frozen=True)

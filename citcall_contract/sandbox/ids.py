@@ -7,23 +7,15 @@ number; its last `x-otp-digits` digits (spec) are the OTP.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import random
 import time
 
-from citcall_contract.spec import load_spec
+from citcall_contract.rules import otp_digits
 
 #: Leading digits of the sandbox's calling numbers (Indonesia, Jakarta area code).
 CALLER_PREFIX = "6221"
 _SEQUENCE_MODULUS = 10**9
-
-
-@functools.cache
-def otp_digits() -> int:
-    """How many trailing digits of a missed call's `token` are the OTP (`x-otp-digits`)."""
-    token = load_spec()["components"]["schemas"]["MiscallResponse"]["properties"]["token"]
-    return int(token["x-otp-digits"])
 
 
 class IdFactory:

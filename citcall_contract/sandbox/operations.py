@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
 from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
 from citcall_contract.sandbox.responses import error_body, rc_named, success_fields
-from citcall_contract.sandbox.scenarios import call_outcome, canonical_msisdn, pricing
+from citcall_contract.sandbox.scenarios import call_outcome, pricing
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.verification import verify
 
@@ -37,7 +38,7 @@ def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payl
 
 def _dial(state: SandboxState, body: Body) -> dict[str, Any] | None:
     """Bill and place a missed call, keep its OTP; the call's report, or None when broke."""
-    msisdn = canonical_msisdn(body["msisdn"])
+    msisdn = international_msisdn(body["msisdn"])
     outcome = call_outcome(msisdn)
     if not state.balance.try_charge(call_price(outcome)):
         return None
@@ -78,7 +79,7 @@ def send_sms(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[
     if op_id == "sendSmsOtp":
         codes = _CODE_IN_TEXT.findall(text)
         otp = body.get("token") or (codes[-1] if codes else None)
-        state.keep_otp(trxid, canonical_msisdn(body["msisdn"]), otp, body)
+        state.keep_otp(trxid, international_msisdn(body["msisdn"]), otp, body)
     _send_callback(state, op_id, body, trxid, sms_delivery_report(trxid, price))
     return {
         **success_fields(op_id),
@@ -94,7 +95,7 @@ def send_sms(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[
 
 def verify_otp(state: SandboxState, op_id: str, body: Body, forced: bool) -> dict[str, Any]:
     """/verify: check the typed code against the kept OTP (a forced "00" skips the check)."""
-    msisdn = canonical_msisdn(body["msisdn"])
+    msisdn = international_msisdn(body["msisdn"])
     if not forced:
         refused = verify(state.otps, body["trxid"], msisdn, body["token"], state.config.clock())
         if refused is not None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from citcall_contract.sandbox.responses import rc_named
 from citcall_contract.sandbox.scenarios import CallOutcome, pricing, sms_report
-from citcall_contract.spec import load_spec
+from citcall_contract.spec import component_schema
 
 REPORTED_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -16,7 +16,7 @@ REPORTED_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 @functools.cache
 def route_name() -> str:
     """`via` of a missed-call report: the example value of `MissedCallCallback.via`."""
-    via = load_spec()["components"]["schemas"]["MissedCallCallback"]["properties"]["via"]
+    via = component_schema("MissedCallCallback")["properties"]["via"]
     return str(via["example"])
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from citcall_contract.codes import describe_dial_code
+from citcall_contract.rules import international_msisdn
 from citcall_contract.spec import load_spec
 
 #: The dial code of "any other valid number": the call is answered.
@@ -67,42 +68,10 @@ def _derived_outcome(code: int) -> CallOutcome:
     )
 
 
-@functools.cache
-def _home_country_code() -> str | None:
-    schema = load_spec()["components"]["schemas"]["RequestMsisdn"]
-    code = schema.get("x-home-country-code")
-    return str(code) if code else None
-
-
-def canonical_msisdn(msisdn: str) -> str:
-    """Digits only, in international form: `+62...` and `0...` (trunk) become `62...`."""
-    digits = msisdn.removeprefix("+")
-    home = _home_country_code()
-    if home and digits.startswith("0") and not digits.startswith("00"):
-        digits = home + digits[1:]
-    return digits
-
-
-@functools.cache
-def _national_digits() -> tuple[tuple[str, int, int], ...]:
-    schema = load_spec()["components"]["schemas"]["RequestMsisdn"]
-    rows = schema.get("x-national-digits", [])
-    return tuple((str(r["country_code"]), int(r["min"]), int(r["max"])) for r in rows)
-
-
-def national_length_ok(msisdn: str) -> bool:
-    """False when the number's country has digit bounds (`x-national-digits`) it breaks."""
-    digits = canonical_msisdn(msisdn)
-    for country_code, low, high in _national_digits():
-        if digits.startswith(country_code):
-            return low <= len(digits) <= high
-    return True
-
-
 def forced_rc(msisdn: str) -> int | None:
     """The rc a `force_rc_prefix` number asks for, or None for an ordinary number."""
     prefix = str(scenarios()["force_rc_prefix"])
-    digits = canonical_msisdn(msisdn)
+    digits = international_msisdn(msisdn)
     suffix = digits[len(prefix) :]
     if digits.startswith(prefix) and len(suffix) == 2 and suffix.isdigit():
         return int(suffix)
@@ -112,7 +81,7 @@ def forced_rc(msisdn: str) -> int | None:
 def call_outcome(msisdn: str) -> CallOutcome:
     """How a missed call to `msisdn` ends: a documented row, a derived SIP outcome or answered."""
     prefix = str(scenarios()["call_outcome_prefix"])
-    digits = canonical_msisdn(msisdn)
+    digits = international_msisdn(msisdn)
     suffix = digits[len(prefix) :]
     code = DEFAULT_DIAL_CODE
     if digits.startswith(prefix) and len(suffix) == 3 and suffix.isdigit():

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +24,17 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
+from citcall_contract.rules import looks_like_otp, national_length_ok
 from citcall_contract.sandbox.responses import rc_named
-from citcall_contract.sandbox.scenarios import national_length_ok, validation_rules
-from citcall_contract.spec import SPEC_URI, Operation, load_spec, operation, resolve
+from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.spec import (
+    SPEC_URI,
+    Operation,
+    component_schema,
+    load_spec,
+    operation,
+    resolve,
+)
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,6 @@ def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
     if not isinstance(body, dict):
         return Rejection(rc_named("INVALID_JSON_FORMAT"), "the body must be a JSON object")
     return body
-
-
-@functools.cache
-def otp_words_pattern() -> re.Pattern[str]:
-    """Whole-word, case-insensitive match of the spec's `SmsRequest.x-otp-words`."""
-    words = load_spec()["components"]["schemas"]["SmsRequest"]["x-otp-words"]
-    alternatives = "|".join(r"\s+".join(map(re.escape, str(w).split())) for w in words)
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -134,7 +133,7 @@ class RequestChecker:
     @staticmethod
     def _request_schema(op: Operation) -> Mapping[str, Any]:
         name = op.request_schema_ref().rsplit("/", 1)[-1]
-        schema: Mapping[str, Any] = load_spec()["components"]["schemas"][name]
+        schema: Mapping[str, Any] = component_schema(name)
         return schema
 
     def fast_accepts(self, body: Mapping[str, Any]) -> bool:
@@ -161,11 +160,10 @@ class RequestChecker:
             if isinstance(msisdn, str) and not national_length_ok(msisdn):
                 detail = "msisdn has the wrong number of digits for its country"
                 best = (self._msisdn_rank, Rejection(self._msisdn_rc, detail))
-        if self._refuses_otp_text and (best is None or best[0] > self._text_rank):
-            text = body.get("text")
-            if isinstance(text, str) and otp_words_pattern().search(text):
-                detail = "text looks like a one-time password; send it with /smsotp"
-                best = (self._text_rank, Rejection(self._invalid_content_rc, detail))
+        text_may_decide = best is None or best[0] > self._text_rank
+        if self._refuses_otp_text and text_may_decide and looks_like_otp(body.get("text")):
+            detail = "text looks like a one-time password; send it with /smsotp"
+            best = (self._text_rank, Rejection(self._invalid_content_rc, detail))
         return None if best is None else best[1]
 
     def _classify(self, error: ValidationError) -> tuple[int, Rejection]:
