@@ -60,11 +60,7 @@ DEFAULT_BASE_URL = default_base_url()
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 T = TypeVar("T")
-_SUCCESS_RCS = frozenset(
-    entry.rc
-    for entry in codes.response_codes().values()
-    if entry.category == codes.SUCCESS_CATEGORY
-)
+_SUCCESS_RCS = codes.rcs_in(codes.SUCCESS_CATEGORY)
 _JSON_HEADERS = {"Content-Type": "application/json"}
 _MASKED_BODY_FIELDS = frozenset({"token"})  # OTP codes: not needed to reconcile a send
 _SNIPPET_CHARS = 160

@@ -56,6 +56,25 @@ def response_codes() -> Mapping[int, ResponseCodeInfo]:
     return {rc: ResponseCodeInfo(rc, name, text, category) for rc, name, text, category in rows}
 
 
+@functools.cache
+def _rc_by_name() -> Mapping[str, int]:
+    return {info.name: rc for rc, info in response_codes().items()}
+
+
+def rc_named(name: str) -> int:
+    """The rc whose `x-enum-varnames` entry is `name` (KeyError names the unknown one)."""
+    try:
+        return _rc_by_name()[name]
+    except KeyError:
+        raise KeyError(f"the spec's ResponseCode has no {name!r}") from None
+
+
+@functools.cache
+def rcs_in(category: str) -> frozenset[int]:
+    """Every documented rc of an `x-enum-categories` category."""
+    return frozenset(info.rc for info in response_codes().values() if info.category == category)
+
+
 def parse_rc(raw: object) -> int:
     """The integer value of an rc as it arrives (`0`, `79`, `"00"`); ValueError otherwise."""
     if isinstance(raw, bool):
@@ -84,12 +103,9 @@ def is_success(raw: object) -> bool:
         return False
 
 
-@functools.cache
 def retryable_rcs() -> frozenset[int]:
     """Codes for a temporary gateway state (34, 66): the request was not processed."""
-    return frozenset(
-        info.rc for info in response_codes().values() if info.category == UNAVAILABLE_CATEGORY
-    )
+    return rcs_in(UNAVAILABLE_CATEGORY)
 
 
 @functools.cache

@@ -27,7 +27,6 @@ returned). The runner adds `callback_conformance` (receiver.py) and `otp_round_t
 from __future__ import annotations
 
 import base64
-import functools
 import threading
 import weakref
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ import schemathesis
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, CoveragePhaseData, CoverageScenario
 
 from citcall_contract import codes, rules, spec
+from citcall_contract.codes import rc_named, rcs_in
 from citcall_contract.sandbox.scenarios import forced_rc
 
 #: The five default checks that assume HTTP-status semantics, and their rc-based stand-ins.
@@ -92,20 +92,6 @@ def bind_credentials(schema: Any, credentials: Credentials) -> None:
 
 def _credentials(case: Any) -> Credentials | None:
     return _CREDENTIALS.get(id(case.operation.schema))
-
-
-@functools.cache
-def rc_named(name: str) -> int:
-    """The rc whose `x-enum-varnames` entry is `name` (e.g. `WRONG_METHOD`)."""
-    for info in codes.response_codes().values():
-        if info.name == name:
-            return info.rc
-    raise KeyError(f"the spec's ResponseCode has no {name}")
-
-
-@functools.cache
-def rcs_in(category: str) -> frozenset[int]:
-    return frozenset(i.rc for i in codes.response_codes().values() if i.category == category)
 
 
 def spec_operation(case: Any) -> spec.Operation | None:

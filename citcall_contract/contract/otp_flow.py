@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from citcall_contract import codes, spec
-from citcall_contract.contract.checks import rc_named
+from citcall_contract.codes import rc_named
 from citcall_contract.contract.runner import RunResult, Target
 from citcall_contract.rules import missed_call_otp
 

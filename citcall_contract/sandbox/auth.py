@@ -11,8 +11,8 @@ import base64
 import binascii
 import hmac
 
+from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.config import SandboxConfig
-from citcall_contract.sandbox.responses import rc_named
 
 
 def _same(given: str, expected: str) -> bool:

@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from citcall_contract.codes import rc_named
 from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
 from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
-from citcall_contract.sandbox.responses import error_body, rc_named, success_fields
+from citcall_contract.sandbox.responses import error_body, success_fields
 from citcall_contract.sandbox.scenarios import call_outcome, pricing
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.verification import verify

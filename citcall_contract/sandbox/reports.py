@@ -6,7 +6,7 @@ import functools
 import time
 from typing import Any
 
-from citcall_contract.sandbox.responses import rc_named
+from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.scenarios import CallOutcome, pricing, sms_report
 from citcall_contract.spec import component_schema
 

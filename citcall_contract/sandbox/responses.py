@@ -13,23 +13,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from citcall_contract.codes import describe_rc, response_codes
+from citcall_contract.codes import describe_rc
 from citcall_contract.spec import iter_named_examples, operation
 
 JSON_MEDIA_TYPE = "application/json"
-
-
-@functools.cache
-def _rc_by_name() -> Mapping[str, int]:
-    return {info.name: rc for rc, info in response_codes().items()}
-
-
-def rc_named(name: str) -> int:
-    """The rc whose `x-enum-varnames` entry is `name` (KeyError names the unknown one)."""
-    try:
-        return _rc_by_name()[name]
-    except KeyError:
-        raise KeyError(f"the spec's ResponseCode has no {name!r}") from None
 
 
 @functools.cache

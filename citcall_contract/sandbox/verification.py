@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 
-from citcall_contract.sandbox.responses import rc_named
+from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sandbox_support import VALID_BODIES
 
+from citcall_contract.codes import rc_named
 from citcall_contract.sandbox import SandboxConfig
 from citcall_contract.sandbox.allowlist import is_allowed
 from citcall_contract.sandbox.callbacks import callback_kind
-from citcall_contract.sandbox.responses import rc_named
 from citcall_contract.sandbox.scenarios import validation_rules
 
 

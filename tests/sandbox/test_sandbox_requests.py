@@ -7,8 +7,7 @@ import base64
 import pytest
 from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
-from citcall_contract.codes import response_codes
-from citcall_contract.sandbox.responses import rc_named
+from citcall_contract.codes import rc_named, response_codes
 from citcall_contract.sandbox.scenarios import validation_rules
 from citcall_contract.spec import operation, operations
 
