@@ -49,19 +49,15 @@ class _Kind:
 
 def _kinds() -> dict[str, _Kind]:
     found: dict[str, _Kind] = {}
-    schemas = spec.load_spec()["components"]["schemas"]
-    for name, item in spec.load_spec()["webhooks"].items():
-        body = spec.resolve(spec.resolve(item)["post"]["requestBody"])
-        ref = body["content"]["application/json"]["schema"]["$ref"]
-        schema_name = ref.rsplit("/", 1)[-1]
-        schema = schemas[schema_name]
-        model = getattr(generated, schema_name)
+    for name, hook in spec.webhooks().items():
+        schema = spec.component_schema(hook.schema_name)
+        model = getattr(generated, hook.schema_name)
         found[name] = _Kind(
             name,
-            schema_name,
+            hook.schema_name,
             frozenset(schema.get("required", ())),
             frozenset(schema.get("properties", {})),
-            spec.validator(ref),
+            hook.validator,
             MissedCallReport if model is MissedCallCallback else model,
         )
     return found

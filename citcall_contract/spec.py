@@ -179,6 +179,44 @@ def operation_for_path(path: str, method: str = "post") -> Operation | None:
     return None
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """A callback the gateway posts: its operationId and the payload's schema."""
+
+    name: str
+    schema_ref: str
+
+    @property
+    def schema_name(self) -> str:
+        return self.schema_ref.rsplit("/", 1)[-1]
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        return validator(self.schema_ref)
+
+
+def _webhook(path_item: Any) -> Webhook:
+    post = resolve(path_item)["post"]
+    media = resolve(resolve(post["requestBody"])["content"]["application/json"])
+    return Webhook(str(post["operationId"]), _schema_ref(media, str(post["operationId"])))
+
+
+@functools.cache
+def webhooks() -> Mapping[str, Webhook]:
+    """The spec's `webhooks` (deliveries to the account's default URL), keyed by operationId."""
+    found = (_webhook(item) for item in load_spec().get("webhooks", {}).values())
+    return {hook.name: hook for hook in found}
+
+
+@functools.cache
+def operation_callback(operation_id: str) -> Webhook | None:
+    """The callback an operation's `callbacks` declares (posted to `callback_url`), if any."""
+    for expressions in operation(operation_id).definition.get("callbacks", {}).values():
+        for path_item in resolve(expressions).values():
+            return _webhook(path_item)
+    return None
+
+
 def servers() -> list[str]:
     return [server["url"] for server in load_spec()["servers"]]
 

@@ -40,12 +40,8 @@ class CaughtCallback:
 
 def callback_kinds() -> Mapping[str, str]:
     """operationId -> the webhook its `callbacks` post (read from the spec)."""
-    found: dict[str, str] = {}
-    for op in spec.operations().values():
-        for name in op.definition.get("callbacks", {}):
-            if name in CALLBACK_KINDS:
-                found[op.operation_id] = name
-    return found
+    found = {op_id: spec.operation_callback(op_id) for op_id in spec.operations()}
+    return {op_id: hook.name for op_id, hook in found.items() if hook is not None}
 
 
 class CallbackReceiver:

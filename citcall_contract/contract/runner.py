@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from citcall_contract import codes, spec
 from citcall_contract.contract.checks import (
@@ -23,13 +22,13 @@ from citcall_contract.contract.checks import (
     response_rc,
 )
 from citcall_contract.contract.receiver import CallbackReceiver, CaughtCallback, callback_kinds
+from citcall_contract.sandbox.allowlist import LOOPBACK_HOSTS, is_allowed
 
 #: Fuzzing examples per operation; the examples and coverage phases add more on top.
 DEFAULT_MAX_EXAMPLES = 100
 #: How long to wait for callbacks after the last request.
 CALLBACK_TIMEOUT = 10.0
 CALLBACK_CHECK = "callback_conformance"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Target:
     @property
     def is_local(self) -> bool:
         """Whether the server can reach a receiver on 127.0.0.1 (callbacks are then required)."""
-        return self.app is not None or urlsplit(self.base_url).hostname in LOOPBACK_HOSTS
+        return self.app is not None or is_allowed(self.base_url, LOOPBACK_HOSTS)
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,13 @@ from starlette.types import Receive, Scope, Send
 from citcall_contract.codes import is_success, rc_named
 from citcall_contract.sandbox.allowlist import is_allowed
 from citcall_contract.sandbox.auth import check_authorization
-from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response
 from citcall_contract.sandbox.scenarios import forced_rc, validation_rules
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
-from citcall_contract.spec import Operation, operations
+from citcall_contract.spec import Operation, operation_callback, operations
 
 logger = logging.getLogger("citcall_contract.sandbox")
 
@@ -81,7 +80,7 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
     callback_refused = validation_rules().callback_host_refused_rc
     allow_hosts = config.callback_allow_hosts
     # Only operations that post callbacks care where `callback_url` points.
-    checks_callback_url = callback_kind(op_id) is not None
+    checks_callback_url = operation_callback(op_id) is not None
 
     async def endpoint(request: Request) -> Response:
         if request.method != "POST":

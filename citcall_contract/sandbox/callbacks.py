@@ -8,7 +8,6 @@ so tests and the `/_sandbox/deliveries` endpoint can see what was sent and how i
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import threading
 from collections import deque
@@ -17,33 +16,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
-from jsonschema import Draft202012Validator
 
 from citcall_contract.sandbox.allowlist import is_allowed
 from citcall_contract.sandbox.config import SandboxConfig
-from citcall_contract.spec import operation, resolve, validator
+from citcall_contract.spec import Webhook
 
 logger = logging.getLogger("citcall_contract.sandbox")
-
-
-@dataclass(frozen=True)
-class CallbackKind:
-    """An operation's callback: the webhook's operationId and its payload validator."""
-
-    name: str
-    validator: Draft202012Validator
-
-
-@functools.cache
-def callback_kind(operation_id: str) -> CallbackKind | None:
-    """The callback the spec declares for an operation (None when it has none)."""
-    callbacks = operation(operation_id).definition.get("callbacks", {})
-    for expressions in callbacks.values():
-        for path_item in resolve(expressions).values():
-            post = resolve(path_item)["post"]
-            media = resolve(post["requestBody"])["content"]["application/json"]
-            return CallbackKind(str(post["operationId"]), validator(media["schema"]["$ref"]))
-    return None
 
 
 @dataclass
@@ -100,9 +78,7 @@ class CallbackDispatcher:
     def pending(self) -> int:
         return len(self._tasks)
 
-    def schedule(
-        self, kind: CallbackKind, url: str, trxid: str, payload: Mapping[str, Any]
-    ) -> Delivery:
+    def schedule(self, kind: Webhook, url: str, trxid: str, payload: Mapping[str, Any]) -> Delivery:
         """Record a delivery and start it; refused (never sent) if invalid or over the bounds."""
         delivery = Delivery(trxid=trxid, url=url, kind=kind.name, payload=dict(payload))
         self.log.add(delivery)
@@ -116,7 +92,7 @@ class CallbackDispatcher:
         task.add_done_callback(self._tasks.discard)
         return delivery
 
-    def _refusal(self, kind: CallbackKind, url: str, payload: Mapping[str, Any]) -> str | None:
+    def _refusal(self, kind: Webhook, url: str, payload: Mapping[str, Any]) -> str | None:
         if not is_allowed(url, self._config.callback_allow_hosts):
             return "host not in the callback allowlist"
         errors = sorted(kind.validator.iter_errors(payload), key=str)

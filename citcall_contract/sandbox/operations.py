@@ -13,12 +13,12 @@ from typing import Any
 from citcall_contract.codes import rc_named
 from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
-from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
 from citcall_contract.sandbox.responses import error_body, success_fields
 from citcall_contract.sandbox.scenarios import call_outcome, pricing
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.verification import verify
+from citcall_contract.spec import operation_callback
 
 Body = Mapping[str, Any]
 Handler = Callable[[SandboxState, str, Body, bool], dict[str, Any]]
@@ -31,7 +31,7 @@ def _insufficient() -> dict[str, Any]:
 
 
 def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payload: Body) -> None:
-    kind = callback_kind(op_id)
+    kind = operation_callback(op_id)
     url = state.callback_url(body)
     if kind is not None and url is not None:
         state.dispatcher.schedule(kind, url, trxid, payload)

@@ -8,8 +8,8 @@ from sandbox_support import VALID_BODIES
 from citcall_contract.codes import rc_named
 from citcall_contract.sandbox import SandboxConfig
 from citcall_contract.sandbox.allowlist import is_allowed
-from citcall_contract.sandbox.callbacks import callback_kind
 from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.spec import operation_callback
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ async def test_each_send_posts_a_schema_valid_callback(make_sandbox, receiver, o
         [delivery] = sandbox.state.deliveries.snapshot()
     [payload] = receiver.wait(1)
     assert payload["trxid"] == answer["trxid"]
-    assert not list(callback_kind(operation_id).validator.iter_errors(payload))
+    assert not list(operation_callback(operation_id).validator.iter_errors(payload))
     assert delivery["kind"] == kind
     assert delivery["delivered"] is True
     assert (delivery["attempts"], delivery["status_code"], delivery["error"]) == (1, 200, None)
@@ -119,7 +119,7 @@ async def test_no_callback_without_any_url(make_sandbox):
 
 async def test_invalid_payload_is_never_sent(make_sandbox, receiver):
     async with make_sandbox() as sandbox:
-        kind = callback_kind("sendSms")
+        kind = operation_callback("sendSms")
         delivery = sandbox.state.dispatcher.schedule(kind, receiver.url, "1", {"trxid": "x"})
     assert delivery.done
     assert "schema" in delivery.error
