@@ -25,8 +25,6 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _PACKAGED_SPEC = _PACKAGE_DIR / "openapi" / SPEC_FILENAME
 _SOURCE_SPEC = _PACKAGE_DIR.parent / "openapi" / SPEC_FILENAME
 
-JSON = dict[str, Any]
-
 
 def spec_path() -> Path:
     """Where the spec is: the copy in an installed wheel, else the repository's source copy."""
