@@ -1,26 +1,29 @@
 """Parse the gateway's callbacks (webhooks) into typed objects.
 
 The callback kinds, their schemas and required fields are read from the spec's
-`webhooks` once, at import; validators are compiled once. Callbacks are unsigned and
+`webhooks` once, on the first parse; validators are compiled once. Callbacks are unsigned and
 the SMS and SMS OTP reports have the same fields, so a payload is matched to the kind
 whose schema fits it best, and `kind=` settles it when the caller knows the source.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import citcall_v3_client.models as generated
 from citcall_v3_client.models import MissedCallCallback, SmsCallback, SmsOtpCallback
-from jsonschema import Draft202012Validator
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 from citcall_contract import codes, spec
 from citcall_contract.errors import CallbackError
 
-__all__ = ["CALLBACK_KINDS", "Callback", "MissedCallReport", "parse_callback"]
+__all__ = ["Callback", "MissedCallReport", "callback_kinds", "parse_callback"]
 
 
 class MissedCallReport(MissedCallCallback):
@@ -47,7 +50,9 @@ class _Kind:
     model: Any
 
 
-def _kinds() -> dict[str, _Kind]:
+@functools.cache
+def callback_kinds() -> Mapping[str, _Kind]:
+    """The spec's webhooks by name (`missedCallStatus`, `smsStatus`, `smsOtpStatus`)."""
     found: dict[str, _Kind] = {}
     for name, hook in spec.webhooks().items():
         schema = spec.component_schema(hook.schema_name)
@@ -63,10 +68,6 @@ def _kinds() -> dict[str, _Kind]:
     return found
 
 
-#: The spec's webhooks by name (`missedCallStatus`, `smsStatus`, `smsOtpStatus`).
-CALLBACK_KINDS: Mapping[str, _Kind] = _kinds()
-
-
 def parse_callback(
     payload: bytes | str | Mapping[str, Any], *, kind: str | None = None
 ) -> Callback:
@@ -78,10 +79,11 @@ def parse_callback(
     """
     data = _decode(payload)
     if kind is not None:
-        if kind not in CALLBACK_KINDS:
-            known = ", ".join(CALLBACK_KINDS)
+        kinds = callback_kinds()
+        if kind not in kinds:
+            known = ", ".join(kinds)
             raise CallbackError(f"unknown callback kind {kind!r} (known: {known})")
-        chosen = CALLBACK_KINDS[kind]
+        chosen = kinds[kind]
     else:
         chosen = _detect(data)
     problems = sorted(chosen.validator.iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -111,9 +113,10 @@ def _decode(payload: object) -> dict[str, Any]:
 def _detect(data: Mapping[str, Any]) -> _Kind:
     """The kind whose required fields are present and whose fields explain most keys."""
     keys = set(data)
-    fitting = [k for k in CALLBACK_KINDS.values() if k.required <= keys]
+    kinds = callback_kinds().values()
+    fitting = [k for k in kinds if k.required <= keys]
     if not fitting:
-        closest = min(CALLBACK_KINDS.values(), key=lambda k: len(k.required - keys))
+        closest = min(kinds, key=lambda k: len(k.required - keys))
         missing = ", ".join(sorted(closest.required - keys))
         raise CallbackError(f"not a known callback: missing {missing} (for {closest.name})")
     # Spec order breaks ties (`min` keeps the first of equal keys).

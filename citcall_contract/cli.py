@@ -1,8 +1,10 @@
 """`citcall-contract`: one entry point, one module per sub-command.
 
-Each command module exposes `HELP`, `add_arguments(parser)` and `run(args) -> int`; the
-heavy imports (schemathesis, uvicorn, the generator) stay inside `run`, so `--help` and
-the light commands start fast.
+Each command module (`citcall_contract.commands.*`) exposes `HELP`, `add_arguments(parser)`
+and `run(args) -> int`, and imports only the standard library at its top; its layer
+(schemathesis, uvicorn, the generator...) is imported inside `run`, so `--help` starts in
+a blink. A command that cannot run here (extra not installed, no source tree, no npm or
+Java tool) says why in one line on stderr and exits 2, never with a traceback.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "lint": "citcall_contract.commands.lint",
     "generate": "citcall_contract.commands.generate",
-    "sandbox": "citcall_contract.sandbox.command",
-    "verify": "citcall_contract.contract.command",
+    "sandbox": "citcall_contract.commands.sandbox",
+    "verify": "citcall_contract.commands.verify",
     "docs": "citcall_contract.commands.docs",
     "sdk": "citcall_contract.commands.sdk",
 }
+#: Exit status of a command that cannot run in this installation.
+CANNOT_RUN = 2
 
 
 def _load(name: str) -> ModuleType:
@@ -40,9 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cannot_run() -> tuple[type[BaseException], ...]:
+    """The errors that mean "not here" rather than "broken": reported in one line."""
+    from citcall_contract.extras import MissingExtra
+    from citcall_contract.paths import SourceTreeNotFound
+
+    return (MissingExtra, SourceTreeNotFound)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = _load(args.command).run(args)
+    try:
+        result: int = _load(args.command).run(args)
+    except _cannot_run() as exc:
+        print(f"citcall-contract {args.command}: {exc}", file=sys.stderr)
+        return CANNOT_RUN
     return result
 
 

@@ -1,29 +1,27 @@
 """`Citcall` and `AsyncCitcall`: a thin facade over the generated client.
 
-The generated package builds the requests (`_get_kwargs`) and holds the models; the
-facade adds what a person sending billed traffic needs: argument checks before any I/O,
-auth, errors by rc, retries only when nothing can have been processed, and errors that
-never leak the API key. All of that lives in `_Core`, which does no I/O, so the sync and
-async classes only differ in the few lines that send and sleep.
+The generated package holds the models (`to_dict` builds a request body, `from_dict`
+reads an answer); the spec gives each operation's path. The facade adds what a person
+sending billed traffic needs: argument checks before any I/O, auth, errors by rc,
+retries only when nothing can have been processed, and errors that never leak the API
+key. All of that lives in `_Core`, which does no I/O, so the sync and async classes
+only differ in the few lines that send and sleep.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
+import functools
 import json
 import logging
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import ModuleType, TracebackType
-from typing import Any, Generic, Self, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
-from citcall_v3_client.api.missed_call_otp import async_miscall
-from citcall_v3_client.api.sms import send_sms, send_sms_otp
-from citcall_v3_client.api.verification import verify_otp
 from citcall_v3_client.models import (
     MiscallRequest,
     MiscallResponse,
@@ -35,7 +33,8 @@ from citcall_v3_client.models import (
 )
 from citcall_v3_client.types import UNSET
 
-from citcall_contract import __version__, codes, inputs
+from citcall_contract import __version__, codes, inputs, spec
+from citcall_contract.auth import Credentials
 from citcall_contract.errors import (
     CitcallAPIError,
     CitcallConnectionError,
@@ -47,7 +46,7 @@ from citcall_contract.errors import (
 )
 from citcall_contract.msisdn import normalize_msisdn
 from citcall_contract.retry import NOT_SENT_FINAL, NOT_SENT_RETRYABLE, RetryPolicy
-from citcall_contract.spec import default_base_url
+from citcall_contract.spec_servers import SERVERS
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncCitcall", "Citcall"]
 
@@ -55,13 +54,11 @@ logger = logging.getLogger("citcall_contract.client")
 logger.addHandler(logging.NullHandler())  # a library: silent unless the app configures logging
 
 #: `servers[0]` of the spec: the address in the provider's documentation.
-DEFAULT_BASE_URL = default_base_url()
+DEFAULT_BASE_URL = SERVERS[0]
 #: Connect quickly or fail (a connect failure is retried); give the gateway time to answer.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 T = TypeVar("T")
-_SUCCESS_RCS = codes.rcs_in(codes.SUCCESS_CATEGORY)
-_JSON_HEADERS = {"Content-Type": "application/json"}
 _MASKED_BODY_FIELDS = frozenset({"token"})  # OTP codes: not needed to reconcile a send
 _SNIPPET_CHARS = 160
 _WHITESPACE = re.compile(r"\s+")
@@ -82,12 +79,24 @@ class _Call(Generic[T]):
         return {k: ("***" if k in _MASKED_BODY_FIELDS else v) for k, v in body.items()}
 
 
+class _RequestModel(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@functools.cache
+def _route(operation_id: str) -> tuple[str, str]:
+    """(method, path) of an operation, read from the spec once per operation."""
+    found = spec.operation(operation_id)
+    return found.method.upper(), found.path.lstrip("/")
+
+
 def _prepare(
-    operation: str, module: ModuleType, body: Any, msisdn: str, parse: Callable[[Any], T]
+    operation: str, body: _RequestModel, msisdn: str, parse: Callable[[Any], T]
 ) -> _Call[T]:
-    kwargs = module._get_kwargs(body=body)
-    if kwargs.get("headers") == _JSON_HEADERS:
-        del kwargs["headers"]  # httpx sets this Content-Type for `json=`; saves a merge per call
+    method, path = _route(operation)
+    # A relative path joins onto base_url's path (`.../v3` + `sms`); httpx sets the
+    # `application/json` Content-Type for `json=`.
+    kwargs = {"method": method, "url": path, "json": body.to_dict()}
     return _Call(operation, msisdn, kwargs, parse)
 
 
@@ -107,14 +116,10 @@ class _Core:
             not isinstance(userid, str) or not _HEADER_SAFE.fullmatch(userid) or ":" in userid
         ):
             raise CitcallInputError("userid", "must be a non-empty string without ':' or spaces")
-        if userid is None:
-            self.scheme = "Apikey"
-            credentials = api_key
-        else:
-            self.scheme = "Basic"
-            credentials = base64.b64encode(f"{userid}:{api_key}".encode()).decode("ascii")
-        self.authorization = f"{self.scheme} {credentials}"
-        self._secrets = tuple(s for s in (api_key, credentials) if s)
+        login = Credentials(api_key, userid)
+        self.scheme = "Apikey" if userid is None else "Basic"
+        self.authorization = login.header()
+        self._secrets = login.secrets()
         self.userid = userid
         self.base_url = base_url
         self.retry = retry if retry is not None else RetryPolicy()
@@ -146,7 +151,7 @@ class _Core:
         limit_try: object,
     ) -> _Call[MiscallResponse]:
         number = normalize_msisdn(msisdn)
-        route = inputs.check_int(gateway, "gateway", inputs.GATEWAY)
+        route = inputs.check_gateway(gateway)
         url = inputs.check_callback_url(callback_url)
         keep, tries = self._verification(valid_time, limit_try)
         body = MiscallRequest(
@@ -156,7 +161,7 @@ class _Core:
             valid_time=UNSET if keep is None else keep,
             limit_try=UNSET if tries is None else tries,
         )
-        return _prepare("asyncMiscall", async_miscall, body, number, MiscallResponse.from_dict)
+        return _prepare("asyncMiscall", body, number, MiscallResponse.from_dict)
 
     def sms(
         self, msisdn: object, text: object, senderid: object, callback_url: object
@@ -170,7 +175,7 @@ class _Core:
         url = inputs.check_callback_url(callback_url)
         if url is not None:
             body.callback_url = url
-        return _prepare("sendSms", send_sms, body, number, SmsResponse.from_dict)
+        return _prepare("sendSms", body, number, SmsResponse.from_dict)
 
     def sms_otp(
         self,
@@ -197,19 +202,19 @@ class _Core:
             limit_try=UNSET if tries is None else tries,
             callback_url=UNSET if url is None else url,
         )
-        return _prepare("sendSmsOtp", send_sms_otp, body, number, SmsResponse.from_dict)
+        return _prepare("sendSmsOtp", body, number, SmsResponse.from_dict)
 
     def verify(self, trxid: object, msisdn: object, token: object) -> _Call[VerifyResponse]:
         transaction = inputs.check_trxid(trxid)
         number = normalize_msisdn(msisdn)
         code = inputs.check_otp_code(token)
         body = VerifyRequest(msisdn=number, trxid=transaction, token=code)
-        return _prepare("verifyOtp", verify_otp, body, number, VerifyResponse.from_dict)
+        return _prepare("verifyOtp", body, number, VerifyResponse.from_dict)
 
     @staticmethod
     def _verification(valid_time: object, limit_try: object) -> tuple[int | None, int | None]:
-        keep = inputs.check_optional_int(valid_time, "valid_time", inputs.VALID_TIME)
-        tries = inputs.check_optional_int(limit_try, "limit_try", inputs.LIMIT_TRY)
+        keep = inputs.check_valid_time(valid_time)
+        tries = inputs.check_limit_try(limit_try)
         if tries is not None and keep is None:
             raise CitcallInputError("limit_try", "only applies with valid_time (the OTP is kept)")
         return keep, tries
@@ -229,7 +234,7 @@ class _Core:
             rc = codes.parse_rc(data["rc"])
         except ValueError:
             raise self._bad_answer(call, response, "rc is not a code") from None
-        if rc in _SUCCESS_RCS:
+        if rc in codes.rcs_in(codes.SUCCESS_CATEGORY):
             if status != httpx.codes.OK:
                 raise self._bad_answer(call, response, "success rc with an error status")
             try:

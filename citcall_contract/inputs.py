@@ -1,22 +1,22 @@
 """Argument checks that run before any network I/O.
 
-Every bound comes from the spec's component schemas, read once at import, so a bound
-changes in the YAML only. A refused argument raises CitcallInputError naming the field.
-The checks are plain comparisons and precompiled regexes: they run on every send.
+Every bound comes from the spec's component schemas, read once on first use (not at
+import), so a bound changes in the YAML only. A refused argument raises
+CitcallInputError naming the field. The checks are plain comparisons and cached regexes:
+they run on every send.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from citcall_contract import spec
 from citcall_contract.errors import CitcallInputError
-from citcall_contract.spec import load_spec, schema_validator
-
-_SCHEMAS: Mapping[str, Any] = load_spec()["components"]["schemas"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,23 @@ def _integer_branch(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     return next(branch for branch in schema["anyOf"] if branch.get("type") == "integer")
 
 
-GATEWAY = IntRange.of(_integer_branch(_SCHEMAS["GatewayNumber"]))
-VALID_TIME = IntRange.of(_SCHEMAS["ValidTime"])
-LIMIT_TRY = IntRange.of(_SCHEMAS["LimitTry"])
-SENDERID_LENGTH = IntRange(
-    int(_SCHEMAS["Senderid"]["minLength"]), int(_SCHEMAS["Senderid"]["maxLength"])
-)
-TEXT_MIN_LENGTH = int(_SCHEMAS["SmsText"]["minLength"])
-_OTP_CODE = re.compile(_SCHEMAS["OtpCode"]["pattern"])
-_TRXID = re.compile(_SCHEMAS["Trxid"]["pattern"])
-_CALLBACK_URL = schema_validator("CallbackUrl")
+@functools.cache
+def int_bounds(schema_name: str) -> IntRange:
+    """`minimum`/`maximum` of an integer schema (of its integer branch for an `anyOf`)."""
+    schema = spec.component_schema(schema_name)
+    return IntRange.of(_integer_branch(schema) if "anyOf" in schema else schema)
+
+
+@functools.cache
+def length_bounds(schema_name: str) -> tuple[int, int | None]:
+    schema = spec.component_schema(schema_name)
+    high = schema.get("maxLength")
+    return int(schema.get("minLength", 0)), None if high is None else int(high)
+
+
+@functools.cache
+def schema_pattern(schema_name: str) -> re.Pattern[str]:
+    return re.compile(spec.component_schema(schema_name)["pattern"])
 
 
 def _type_error(field: str, expected: str, value: object) -> CitcallInputError:
@@ -83,11 +90,23 @@ def check_text(value: object, field: str, min_length: int, max_length: int | Non
 
 
 def check_senderid(value: object) -> str:
-    return check_text(value, "senderid", SENDERID_LENGTH.low, SENDERID_LENGTH.high)
+    return check_text(value, "senderid", *length_bounds("Senderid"))
 
 
 def check_sms_text(value: object) -> str:
-    return check_text(value, "text", TEXT_MIN_LENGTH)
+    return check_text(value, "text", *length_bounds("SmsText"))
+
+
+def check_gateway(value: object) -> int:
+    return check_int(value, "gateway", int_bounds("GatewayNumber"))
+
+
+def check_valid_time(value: object) -> int | None:
+    return check_optional_int(value, "valid_time", int_bounds("ValidTime"))
+
+
+def check_limit_try(value: object) -> int | None:
+    return check_optional_int(value, "limit_try", int_bounds("LimitTry"))
 
 
 def _check_pattern(value: object, field: str, pattern: re.Pattern[str], what: str) -> str:
@@ -99,11 +118,13 @@ def _check_pattern(value: object, field: str, pattern: re.Pattern[str], what: st
 
 
 def check_otp_code(value: object, field: str = "token") -> str:
-    return _check_pattern(value, field, _OTP_CODE, f"an OTP code ({_OTP_CODE.pattern})")
+    pattern = schema_pattern("OtpCode")
+    return _check_pattern(value, field, pattern, f"an OTP code ({pattern.pattern})")
 
 
 def check_trxid(value: object) -> str:
-    return _check_pattern(value, "trxid", _TRXID, f"a transaction ID ({_TRXID.pattern})")
+    pattern = schema_pattern("Trxid")
+    return _check_pattern(value, "trxid", pattern, f"a transaction ID ({pattern.pattern})")
 
 
 def check_callback_url(value: object) -> str | None:
@@ -112,7 +133,7 @@ def check_callback_url(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise _type_error("callback_url", "a string", value)
-    error = next(iter(_CALLBACK_URL.iter_errors(value)), None)
+    error = next(iter(spec.schema_validator("CallbackUrl").iter_errors(value)), None)
     if error is not None:
         raise CitcallInputError(
             "callback_url",

@@ -2,25 +2,28 @@
 
 People type `081234567890`, `+62 812-3456-7890` or `0062812...`; the gateway's own
 examples use the bare international form, so every number is normalised to it before it
-is sent. The bounds (home country code, digit counts, the wire pattern) are read from
-the spec's `RequestMsisdn` schema once, at import.
+is sent. The prefix rule and the bounds (home country code, digit counts, the wire
+pattern) are the spec's, read through `rules` on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from citcall_contract import rules
 from citcall_contract.errors import CitcallInputError
-from citcall_contract.spec import component_schema
 
-#: Country code that replaces a national trunk `0` (`0812...` -> `62812...`).
-HOME_COUNTRY_CODE: str = rules.home_country_code() or ""
-_WIRE = re.compile(component_schema("RequestMsisdn")["pattern"])
-_NATIONAL = rules.national_digits()
 # Separators people write inside numbers; anything else (letters, `#`, `*`) is refused.
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
 _DIGITS = re.compile(r"[0-9]+")
+
+
+@functools.cache
+def _wire_pattern() -> re.Pattern[str]:
+    from citcall_contract.spec import component_schema
+
+    return re.compile(component_schema("RequestMsisdn")["pattern"])
 
 
 def normalize_msisdn(raw: object, field: str = "msisdn") -> str:
@@ -28,21 +31,14 @@ def normalize_msisdn(raw: object, field: str = "msisdn") -> str:
     if not isinstance(raw, str):
         raise CitcallInputError(field, f"must be a string of digits, not {type(raw).__name__}")
     text = raw if raw.isdigit() else _SEPARATORS.sub("", raw)  # fast path: already digits
-    if text.startswith("+"):
-        digits = text[1:]
-    elif text.startswith("00"):
-        digits = text[2:]  # international call prefix
-    elif text.startswith("0"):
-        digits = HOME_COUNTRY_CODE + text[1:]
-    else:
-        digits = text
-    if not _DIGITS.fullmatch(digits):
+    digits = rules.international_msisdn(text)
+    if not _DIGITS.fullmatch(digits) or not digits.isascii():
         raise CitcallInputError(field, f"{raw!r} is not a phone number (digits, +, spaces, -)")
     if digits.startswith("0"):
         raise CitcallInputError(field, f"{raw!r}: a country code cannot start with 0")
-    for country_code, low, high in _NATIONAL:
-        if not digits.startswith(country_code):
-            continue
+    bounds = rules.national_bounds(digits)
+    if bounds is not None:
+        country_code, low, high = bounds
         if not low <= len(digits) <= high:
             raise CitcallInputError(
                 field,
@@ -51,7 +47,7 @@ def normalize_msisdn(raw: object, field: str = "msisdn") -> str:
             )
         if digits[len(country_code)] == "0":
             raise CitcallInputError(field, f"{raw!r}: a trunk 0 after country code {country_code}")
-    if not _WIRE.fullmatch(digits):
+    if not _wire_pattern().fullmatch(digits):
         raise CitcallInputError(
             field, f"{raw!r}: {len(digits)} digits is not a possible mobile number"
         )

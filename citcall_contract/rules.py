@@ -27,21 +27,34 @@ def national_digits() -> tuple[tuple[str, int, int], ...]:
 
 
 def international_msisdn(msisdn: str) -> str:
-    """A wire-form number in international digits: `+62...` and `0...` (trunk) become `62...`."""
-    digits = msisdn.removeprefix("+")
+    """A number in international digits: `+62...`, `0062...` and `0...` (trunk) become `62...`.
+
+    The one reading of a number's prefix: the client normalises with it before sending,
+    the sandbox reads what it received with it, so both see the same country and length.
+    """
+    if msisdn.startswith("+"):
+        return msisdn[1:]
+    if msisdn.startswith("00"):
+        return msisdn[2:]  # the international call prefix
     home = home_country_code()
-    if home and digits.startswith("0") and not digits.startswith("00"):
-        digits = home + digits[1:]
-    return digits
+    if home and msisdn.startswith("0"):
+        return home + msisdn[1:]
+    return msisdn
+
+
+def national_bounds(digits: str) -> tuple[str, int, int] | None:
+    """The `x-national-digits` row for an international number's country, if it has one."""
+    for row in national_digits():
+        if digits.startswith(row[0]):
+            return row
+    return None
 
 
 def national_length_ok(msisdn: str) -> bool:
     """False when the number's country has digit bounds (`x-national-digits`) it breaks."""
     digits = international_msisdn(msisdn)
-    for country_code, low, high in national_digits():
-        if digits.startswith(country_code):
-            return low <= len(digits) <= high
-    return True
+    bounds = national_bounds(digits)
+    return bounds is None or bounds[1] <= len(digits) <= bounds[2]
 
 
 @functools.cache

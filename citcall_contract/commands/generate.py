@@ -1,8 +1,9 @@
-"""`citcall-contract generate [--check]`: rebuild `generated/` from the spec, or prove it current.
+"""`citcall-contract generate [--check]`: rebuild what is derived from the spec, or prove it.
 
-The generator and its version are pinned (pyproject `dev` extra); its options live in the
-committed `openapi-python-client.yaml`. `--check` generates into a temporary directory and
-compares file by file, so drift between the spec and the committed client fails CI.
+Two artifacts: `generated/` (openapi-python-client, pinned in the `dev` extra, options in
+the committed `openapi-python-client.yaml`) and `citcall_contract/spec_servers.py` (the
+spec's `servers`, which the client needs at import without parsing YAML). `--check`
+derives both into a temporary place and compares, so drift fails CI.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -19,10 +21,11 @@ from pathlib import Path
 
 from citcall_contract.paths import repo_root, source_spec
 
-HELP = "Regenerate generated/citcall_v3_client from the spec (--check: fail on drift)."
+HELP = "Regenerate generated/ and spec_servers.py from the spec (--check: fail on drift)."
 PACKAGE = "citcall_v3_client"
 CONFIG = "openapi-python-client.yaml"
 GENERATOR_VERSION = "0.29.1"
+SERVERS_MODULE = "citcall_contract/spec_servers.py"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,14 +39,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root()
     target = root / "generated" / PACKAGE
+    servers_module = root / SERVERS_MODULE
+    servers_text = render_servers_module(source_spec(root))
     if not args.check:
         generate_into(root, target)
-        print(f"generated {target.relative_to(root)}")
+        servers_module.write_text(servers_text, encoding="utf-8")
+        print(f"generated {target.relative_to(root)} and {SERVERS_MODULE}")
         return 0
     with tempfile.TemporaryDirectory(prefix="citcall-generate-") as tmp:
         fresh = Path(tmp) / PACKAGE
         generate_into(root, fresh)
         differences = compare_trees(fresh, target)
+    committed = servers_module.read_text(encoding="utf-8") if servers_module.is_file() else ""
+    if committed != servers_text:
+        differences.append(f"changed: {SERVERS_MODULE} (the spec's servers)")
     if differences:
         print("generated/ differs from a fresh generation:", file=sys.stderr)
         for line in differences:
@@ -126,3 +135,17 @@ def _compare(cmp: filecmp.dircmp[str], rel: Path, problems: list[str]) -> None:
         problems.extend("    " + line for line in list(diff)[:12])
     for sub_name, sub in cmp.subdirs.items():
         _compare(sub, rel / sub_name, problems)
+
+
+def render_servers_module(spec_file: Path) -> str:
+    """The text of `spec_servers.py`: the spec's server URLs and descriptions, in order."""
+    from citcall_contract.spec import parse_yaml
+
+    servers = parse_yaml(spec_file.read_text(encoding="utf-8"))["servers"]
+    rows = "".join(f"    {json.dumps(server['url'])},\n" for server in servers)
+    return (
+        '"""The spec\'s `servers`, derived by `citcall-contract generate`; never edit by hand.\n\n'
+        "The client needs its default address at import, before any YAML is parsed; CI's\n"
+        '`citcall-contract generate --check` fails when this differs from the spec.\n"""\n\n'
+        f"SERVERS: tuple[str, ...] = (\n{rows})\n"
+    )

@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from citcall_contract.extras import require
+
+    require("sdk", "citcall-contract sdk")
     from citcall_contract.sdk_generator import GeneratorError, generate, parse_properties
 
     try:

@@ -26,19 +26,18 @@ returned). The runner adds `callback_conformance` (receiver.py) and `otp_round_t
 
 from __future__ import annotations
 
-import base64
 import threading
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, CoveragePhaseData, CoverageScenario
 
 from citcall_contract import codes, rules, spec
+from citcall_contract.auth import Credentials, basic_header
 from citcall_contract.codes import rc_named, rcs_in
-from citcall_contract.sandbox.scenarios import forced_rc
+from citcall_contract.scenarios import forced_rc
 
 #: The five default checks that assume HTTP-status semantics, and their rc-based stand-ins.
 REPLACED_CHECKS: Mapping[str, str] = {
@@ -55,29 +54,6 @@ AUTH_CATEGORY = "auth"
 INVALID_REQUEST_CATEGORY = "invalid_request"
 #: A deliberately wrong credential; it never matches a real key.
 INVALID_CREDENTIAL = "citcall-contract-invalid"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """What the run authenticates with; kept out of every message and repr."""
-
-    api_key: str
-    userid: str | None = None
-
-    def __repr__(self) -> str:
-        return f"Credentials(userid={self.userid!r}, api_key=<hidden>)"
-
-    def apikey_header(self) -> str:
-        return f"Apikey {self.api_key}"
-
-    def basic_header(self) -> str | None:
-        if self.userid is None:
-            return None
-        return basic_header(self.userid, self.api_key)
-
-
-def basic_header(userid: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{userid}:{password}".encode()).decode()
 
 
 #: Credentials by `id(schema)`; schemas are unhashable, so the entry dies with the schema.

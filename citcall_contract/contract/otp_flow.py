@@ -19,7 +19,7 @@ import httpx
 
 from citcall_contract import codes, spec
 from citcall_contract.codes import rc_named
-from citcall_contract.contract.runner import RunResult, Target
+from citcall_contract.contract.results import RunResult, Target
 from citcall_contract.rules import missed_call_otp
 
 CHECK = "otp_round_trip"

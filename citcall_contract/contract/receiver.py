@@ -17,7 +17,8 @@ from types import TracebackType
 from typing import Any
 
 from citcall_contract import spec
-from citcall_contract.callbacks import CALLBACK_KINDS, parse_callback
+from citcall_contract.callbacks import callback_kinds as parse_kinds
+from citcall_contract.callbacks import parse_callback
 from citcall_contract.errors import CallbackError
 
 #: Largest callback body kept; a bigger one is recorded as a problem, not stored.
@@ -102,7 +103,7 @@ class CallbackReceiver:
     def _record(self, kind: str, body: bytes) -> None:
         problem: str | None = None
         payload: Any = None
-        if kind not in CALLBACK_KINDS:
+        if kind not in parse_kinds():
             problem = f"posted to an unknown path /{kind}"
         elif len(body) > MAX_BODY_BYTES:
             problem = f"body larger than {MAX_BODY_BYTES} bytes"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from citcall_contract.contract.runner import Progress, RunResult
+from citcall_contract.contract.results import Progress, RunResult
 
 PASS, FAIL, NOT_RUN = "ok", "FAIL", "-"
 

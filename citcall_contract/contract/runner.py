@@ -9,97 +9,29 @@ rc-based stand-ins and the added checks run instead. Generated requests that car
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from citcall_contract import codes, spec
+from citcall_contract.auth import Credentials
 from citcall_contract.contract.checks import (
     REPLACED_CHECKS,
-    Credentials,
     bind_credentials,
     response_rc,
 )
+from citcall_contract.contract.otp_flow import run_round_trips
 from citcall_contract.contract.receiver import CallbackReceiver, CaughtCallback, callback_kinds
-from citcall_contract.sandbox.allowlist import LOOPBACK_HOSTS, is_allowed
+from citcall_contract.contract.results import (
+    CALLBACK_TIMEOUT,
+    DEFAULT_MAX_EXAMPLES,
+    CheckFailure,
+    Progress,
+    RunResult,
+    Settings,
+    Target,
+)
 
-#: Fuzzing examples per operation; the examples and coverage phases add more on top.
-DEFAULT_MAX_EXAMPLES = 100
-#: How long to wait for callbacks after the last request.
-CALLBACK_TIMEOUT = 10.0
 CALLBACK_CHECK = "callback_conformance"
-
-
-@dataclass(frozen=True)
-class Target:
-    """The server under test: `app` in-process when given, else `base_url` over HTTP."""
-
-    base_url: str
-    credentials: Credentials
-    app: Any = field(default=None, repr=False)
-
-    @property
-    def is_local(self) -> bool:
-        """Whether the server can reach a receiver on 127.0.0.1 (callbacks are then required)."""
-        return self.app is not None or is_allowed(self.base_url, LOOPBACK_HOSTS)
-
-
-@dataclass(frozen=True)
-class Settings:
-    max_examples: int = DEFAULT_MAX_EXAMPLES
-    seed: int | None = None
-    workers: int = 1
-    callback_timeout: float = CALLBACK_TIMEOUT
-
-
-@dataclass(frozen=True)
-class CheckFailure:
-    operation: str
-    check: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One finished scenario: reported as the run goes."""
-
-    phase: str
-    label: str
-    cases: int
-    failed: bool
-
-
-@dataclass
-class RunResult:
-    """What a run found: tallies per (operation, check), failures, cases per operation."""
-
-    passed: Counter[tuple[str, str]] = field(default_factory=Counter)
-    failed: Counter[tuple[str, str]] = field(default_factory=Counter)
-    failures: list[CheckFailure] = field(default_factory=list)
-    cases: Counter[str] = field(default_factory=Counter)
-    new_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    errors: list[str] = field(default_factory=list)
-    callbacks_caught: int = 0
-    elapsed: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.errors and bool(self.cases)
-
-    def add(self, operation: str, check: str, failure: str | None) -> None:
-        if failure is None:
-            self.passed[operation, check] += 1
-            return
-        self.failed[operation, check] += 1
-        if not any(f.operation == operation and f.check == check for f in self.failures):
-            self.failures.append(CheckFailure(operation, check, failure))
-
-    def checks(self) -> list[str]:
-        return sorted({check for _, check in (*self.passed, *self.failed)})
-
-    def operations(self) -> list[str]:
-        return sorted({op for op, _ in (*self.passed, *self.failed)} | set(self.cases))
 
 
 def build_config(target: Target, settings: Settings) -> Any:
@@ -188,8 +120,6 @@ def run(
             set(expected) if target.is_local else set(), timeout=settings.callback_timeout
         )
     _tally_callbacks(caught, expected, target.is_local, result)
-    from citcall_contract.contract.otp_flow import run_round_trips
-
     run_round_trips(target, result)
     result.elapsed = time.monotonic() - started
     return result
@@ -256,4 +186,15 @@ def _tally_callbacks(
                 result.add(label, CALLBACK_CHECK, f"no callback arrived for trxid {trxid}")
 
 
-__all__ = ["Credentials", "RunResult", "Settings", "Target", "response_rc", "run"]
+__all__ = [
+    "CALLBACK_TIMEOUT",
+    "DEFAULT_MAX_EXAMPLES",
+    "CheckFailure",
+    "Credentials",
+    "Progress",
+    "RunResult",
+    "Settings",
+    "Target",
+    "response_rc",
+    "run",
+]

@@ -20,14 +20,14 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from citcall_contract.codes import is_success, rc_named
-from citcall_contract.sandbox.allowlist import is_allowed
+from citcall_contract.hosts import is_allowed
 from citcall_contract.sandbox.auth import check_authorization
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response
-from citcall_contract.sandbox.scenarios import forced_rc, validation_rules
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
+from citcall_contract.scenarios import forced_rc, validation_rules
 from citcall_contract.spec import Operation, operation_callback, operations
 
 logger = logging.getLogger("citcall_contract.sandbox")

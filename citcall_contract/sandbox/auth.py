@@ -7,29 +7,15 @@ constant time and never echoed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 
+from citcall_contract.auth import decode_basic as _decode_basic
 from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.config import SandboxConfig
 
 
 def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-def _decode_basic(token: str) -> tuple[str, str] | None:
-    """`(userid, key)` from a base64 `userid:key`, or None when it is not one."""
-    try:
-        raw = base64.b64decode(token.strip(), validate=True)
-        text = raw.decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-    userid, sep, key = text.partition(":")
-    if not sep or not userid or not key:
-        return None
-    return userid, key
 
 
 def check_authorization(header: str | None, config: SandboxConfig) -> int | None:

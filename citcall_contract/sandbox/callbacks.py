@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from citcall_contract.sandbox.allowlist import is_allowed
+from citcall_contract.hosts import is_allowed
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.spec import Webhook
 

@@ -15,9 +15,9 @@ from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
 from citcall_contract.sandbox.responses import error_body, success_fields
-from citcall_contract.sandbox.scenarios import call_outcome, pricing
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.verification import verify
+from citcall_contract.scenarios import call_outcome, pricing
 from citcall_contract.spec import operation_callback
 
 Body = Mapping[str, Any]

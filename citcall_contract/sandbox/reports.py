@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from citcall_contract.codes import rc_named
-from citcall_contract.sandbox.scenarios import CallOutcome, pricing, sms_report
+from citcall_contract.scenarios import CallOutcome, pricing, sms_report
 from citcall_contract.spec import component_schema
 
 REPORTED_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"

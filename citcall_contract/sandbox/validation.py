@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from citcall_contract.codes import rc_named
 from citcall_contract.rules import looks_like_otp, national_length_ok
-from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import (
     SPEC_URI,
     Operation,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from citcall_contract import codes, parse_callback, spec
-from citcall_contract.callbacks import CALLBACK_KINDS
+from citcall_contract.callbacks import callback_kinds
 from citcall_contract.errors import error_class_for
 
 from .client_support import CALLS, path_of
@@ -16,7 +16,7 @@ from .client_support import CALLS, path_of
 RECORDED = Path(__file__).resolve().parents[1] / "recorded"
 FILES = sorted(RECORDED.glob("*/*.json"))
 RESPONSES = [f for f in FILES if f.parent.name in CALLS]
-CALLBACKS = [f for f in FILES if f.parent.name in CALLBACK_KINDS]
+CALLBACKS = [f for f in FILES if f.parent.name in callback_kinds()]
 
 
 def _id(path: Path) -> str:
@@ -27,7 +27,7 @@ def test_every_file_is_a_known_response_or_callback():
     assert FILES
     assert set(FILES) == set(RESPONSES) | set(CALLBACKS)
     assert {f.parent.name for f in RESPONSES} == set(CALLS)
-    assert {f.parent.name for f in CALLBACKS} == set(CALLBACK_KINDS)
+    assert {f.parent.name for f in CALLBACKS} == set(callback_kinds())
 
 
 @pytest.mark.parametrize("path", RESPONSES, ids=_id)
@@ -53,7 +53,7 @@ def test_recorded_response_is_valid_and_replays(gateway, client, path):
 
 @pytest.mark.parametrize("path", CALLBACKS, ids=_id)
 def test_recorded_callback_is_valid_and_parses(path):
-    kind = CALLBACK_KINDS[path.parent.name]
+    kind = callback_kinds()[path.parent.name]
     raw = path.read_bytes()
     data = json.loads(raw)
     assert list(kind.validator.iter_errors(data)) == []

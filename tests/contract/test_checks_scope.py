@@ -9,7 +9,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from citcall_contract import spec
-from citcall_contract.contract.checks import Credentials, bind_credentials, rc_documented
+from citcall_contract.auth import Credentials
+from citcall_contract.contract.checks import bind_credentials, rc_documented
 
 
 async def _no_rc(request):

@@ -7,7 +7,7 @@ from sandbox_support import VALID_BODIES
 
 from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.billing import Balance, sms_count, sms_encoding
-from citcall_contract.sandbox.scenarios import pricing
+from citcall_contract.scenarios import pricing
 from citcall_contract.spec import load_spec
 
 PARTS = load_spec()["components"]["schemas"]["SmsText"]["x-sms-parts"]

@@ -6,9 +6,9 @@ import pytest
 from sandbox_support import VALID_BODIES
 
 from citcall_contract.codes import rc_named
+from citcall_contract.hosts import is_allowed
 from citcall_contract.sandbox import SandboxConfig
-from citcall_contract.sandbox.allowlist import is_allowed
-from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import operation_callback
 
 

@@ -8,7 +8,7 @@ import pytest
 from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
 from citcall_contract.codes import rc_named, response_codes
-from citcall_contract.sandbox.scenarios import validation_rules
+from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import operation, operations
 
 OPERATION_IDS = sorted(operations())

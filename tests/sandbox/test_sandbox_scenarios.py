@@ -6,7 +6,7 @@ import pytest
 from sandbox_support import VALID_BODIES
 
 from citcall_contract.codes import describe_dial_code, is_success, response_codes
-from citcall_contract.sandbox.scenarios import call_outcomes, scenarios
+from citcall_contract.scenarios import call_outcomes, scenarios
 from citcall_contract.spec import operations
 
 FORCE_PREFIX = str(scenarios()["force_rc_prefix"])

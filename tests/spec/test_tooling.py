@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from citcall_contract import spec
+from citcall_contract.commands.generate import SERVERS_MODULE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,6 +73,8 @@ def _copy_project(target: Path) -> None:
         shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "openapi-python-client.yaml"):
         shutil.copy(REPO / name, target / name)
+    (target / "citcall_contract").mkdir()
+    shutil.copy(REPO / SERVERS_MODULE, target / SERVERS_MODULE)
 
 
 def test_generated_client_has_no_drift() -> None:
@@ -102,3 +105,16 @@ def test_generate_check_fails_when_the_spec_changes(tmp_path: Path) -> None:
     result = cli("generate", "--check", cwd=tmp_path)
     assert result.returncode == 1
     assert "models/response_code.py" in result.stderr
+
+
+def test_generate_check_fails_when_the_servers_change(tmp_path: Path) -> None:
+    """The client's import-time copy of `servers` is derived, and held against the spec."""
+    _copy_project(tmp_path)
+    source = tmp_path / "openapi" / "citcall-v3.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("https://pub.citcall.com/v3", "https://pub2.citcall.com/v3"))
+    result = cli("generate", "--check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert SERVERS_MODULE in result.stderr
+    assert cli("generate", cwd=tmp_path).returncode == 0
+    assert "pub2.citcall.com" in (tmp_path / SERVERS_MODULE).read_text(encoding="utf-8")

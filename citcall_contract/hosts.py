@@ -1,7 +1,8 @@
-"""Which callback URLs the sandbox may contact: a literal host allowlist, nothing resolved.
+"""Which hosts the kit may contact: a literal host allowlist, nothing resolved.
 
-Resolving names would let a test (or a schemathesis case) make the sandbox reach any
-machine; comparing the URL's host literally keeps callbacks on the hosts the user named.
+The sandbox's callbacks, the contract suite's targets and the receiver tools all ask
+here. Resolving names would let a test (or a schemathesis case) make them reach any
+machine; comparing the URL's host literally keeps traffic on the hosts the user named.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
-
-import httpx
 
 #: The default allowlist: the local machine only.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
@@ -22,6 +21,8 @@ def url_host(url: str) -> str | None:
     The URL is parsed twice, by urllib and by httpx (which sends the callbacks); a URL
     the two read differently is refused rather than guessed at.
     """
+    import httpx
+
     try:
         parts = urlsplit(url)
         host = parts.hostname

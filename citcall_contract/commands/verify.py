@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from citcall_contract.contract.runner import RunResult, Settings, Target
+    from citcall_contract.contract.results import RunResult, Settings, Target
 
 HELP = "Run the contract suite (schemathesis, rc-based checks) against the sandbox or a URL."
 
@@ -21,7 +21,7 @@ API_KEY_ENV = "CITCALL_API_KEY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from citcall_contract.contract.runner import DEFAULT_MAX_EXAMPLES
+    from citcall_contract.contract.results import DEFAULT_MAX_EXAMPLES
 
     parser.add_argument(
         "--base-url",
@@ -53,7 +53,11 @@ def _positive_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.contract.runner import Credentials, Settings, Target
+    from citcall_contract.extras import require
+
+    require("contract", "citcall-contract verify")
+    from citcall_contract.auth import Credentials
+    from citcall_contract.contract.results import Settings, Target
 
     settings = Settings(max_examples=args.max_examples, seed=args.seed)
     if args.base_url is not None:
