@@ -328,7 +328,7 @@ def _describe(error: Any) -> str:
     return f"{where}: {message if len(message) <= 120 else message[:117] + '...'}"
 
 
-# --- the normalised view --------------------------------------------------------------------
+# --- the normalised view ---
 
 
 def _report(kind: _Kind, data: dict[str, Any]) -> Callback:

@@ -47,7 +47,9 @@ __all__ = [
     "Target",
     "adeliver",
     "app_interface",
+    "check_target",
     "deliver",
+    "safe_url",
 ]
 
 #: Seconds a delivery may take, answer included, unless the caller says otherwise.
@@ -156,6 +158,18 @@ async def adeliver(
     return await _deliver(_interface(target, interface), target, request)
 
 
+def check_target(
+    target: Target,
+    *,
+    path: str = "",
+    allow_hosts: Iterable[str] = (),
+    interface: Interface | None = None,
+) -> None:
+    """Raise `DeliveryRefused` if `deliver` would refuse `target`; contacts nothing."""
+    _request(target, b"", path, "POST", None, DEFAULT_TIMEOUT, 0, allow_hosts)
+    _interface(target, interface)
+
+
 def app_interface(app: Callable[..., Any]) -> Interface:
     """ "asgi" for `async (scope, receive, send)` apps, "wsgi" for `(environ, start_response)`."""
     call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
@@ -213,7 +227,7 @@ def _request(
         allowed = (*LOOPBACK_HOSTS, *allow_hosts)
         if not is_allowed(target, allowed):
             raise DeliveryRefused(
-                f"{_safe_url(target)}: not an http(s) URL of an allowed host "
+                f"{safe_url(target)}: not an http(s) URL of an allowed host "
                 "(loopback only, unless the host is allowed explicitly)"
             )
         url = target.rstrip("/") + path if path else target
@@ -234,8 +248,8 @@ def _interface(target: Target, forced: Interface | None) -> Interface | None:
     return app_interface(target)
 
 
-def _safe_url(url: str) -> str:
-    """The URL without user information (a password must not reach an error message)."""
+def safe_url(url: str) -> str:
+    """`url` without user information, for messages (a password must never be shown)."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
@@ -248,7 +262,7 @@ def _timed_out(timeout: float, *, blocked: bool = False) -> str:
     return f"timed out: no complete answer within {timeout:g} s{why}"
 
 
-# --- the exchange ------------------------------------------------------------------------
+# --- the exchange ---
 
 
 async def _deliver(kind: Interface | None, target: Target, request: _Request) -> DeliveryResult:
