@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,29 +275,34 @@ def _dial_code_variants(full: Mapping[str, Any]) -> Iterator[Variant]:
 
 
 def hostile_deliveries(
-    kind: str, base: Mapping[str, Any] | None = None
+    kind: str, new_trxid: Callable[[], str] | None = None
 ) -> list[HostileDelivery]:
     """Deliveries a receiver must answer without a 5xx, a hang or a dropped connection.
 
-    They are built from `base` (default: `full_payload(kind)`) with one thing broken each.
+    Each is `full_payload(kind)` with one thing broken, and its own trxid from `new_trxid`
+    when given (so that one case cannot disturb the next).
     """
-    full = dict(base) if base is not None else full_payload(kind)
-    body = json.dumps(full).encode()
+
+    def base() -> dict[str, Any]:
+        full = full_payload(kind)
+        return full if new_trxid is None else {**full, "trxid": new_trxid()}
+
+    def encoded(payload: Any) -> bytes:
+        return json.dumps(payload).encode()
+
     found = [
         HostileDelivery("not JSON", b"this is not JSON {"),
-        HostileDelivery("a JSON array", json.dumps([full]).encode()),
+        HostileDelivery("a JSON array", encoded([base()])),
         HostileDelivery("empty body", b""),
-        HostileDelivery("wrong Content-Type (text/plain)", body, "text/plain"),
-        HostileDelivery("1 MB body", json.dumps({**full, "padding": "x" * ONE_MEGABYTE}).encode()),
+        HostileDelivery("wrong Content-Type (text/plain)", encoded(base()), "text/plain"),
+        HostileDelivery("1 MB body", encoded({**base(), "padding": "x" * ONE_MEGABYTE})),
     ]
     for name in sorted(_schema(kind).get("required", ())):
-        missing = {k: v for k, v in full.items() if k != name}
-        found.append(HostileDelivery(f"missing {name}", json.dumps(missing).encode()))
+        missing = {k: v for k, v in base().items() if k != name}
+        found.append(HostileDelivery(f"missing {name}", encoded(missing)))
         types = _types(_property(kind, name))
         wrong: Any = 12345 if types == {"string"} else {"unexpected": ["object"]}
-        found.append(
-            HostileDelivery(f"wrong type for {name}", json.dumps({**full, name: wrong}).encode())
-        )
+        found.append(HostileDelivery(f"wrong type for {name}", encoded({**base(), name: wrong})))
     return found
 
 

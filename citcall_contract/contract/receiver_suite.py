@@ -174,9 +174,7 @@ def build_cases(kind: str, settings: SuiteSettings, trxids: _Trxids) -> list[Cas
     cases += [first, Case(kind, "duplicate", "same payload again", *_rest(first))]
     cases += [
         Case(kind, "hostile", h.name, h.body, h.content_type, False)
-        for h in payloads.hostile_deliveries(
-            kind, {**payloads.full_payload(kind), "trxid": trxids.made_up()}
-        )
+        for h in payloads.hostile_deliveries(kind, trxids.made_up)
     ]
     return cases
 

@@ -84,9 +84,9 @@ def _msisdn_with_plus(kind: str, data: dict) -> None:
 
 def _every_field_present(kind: str, data: dict) -> None:
     if kind == "missedCallStatus":
-        data["msisdn"], data["dial_code"], data["price"]  # noqa: B018  (KeyError when absent)
+        data["msisdn"], data["dial_code"], data["price"]
     else:
-        data["price"], data["currency"]  # noqa: B018
+        data["price"], data["currency"]
 
 
 _SEEN: set[str] = set()
