@@ -305,17 +305,26 @@ def describe_failure(outcome: Outcome) -> str:
     lines.append(f"  payload: {_shown_body(case.body)}")
     answer = outcome.answer
     if answer is not None and answer.status is not None:
-        lines.append(f"  answer: HTTP {answer.status} {answer.snippet(160)}")
+        lines.append(f"  answer: HTTP {answer.status} {_printable(answer.snippet(160))}")
     return "\n".join(lines)
 
 
 def _shown_body(body: bytes) -> str:
+    """The body as sent, JSON shown with `\\u` escapes so no control character reaches a
+    terminal; a body that is not JSON is shown with its unprintable characters escaped."""
     if not body:
         return "(empty)"
-    text = body.decode("utf-8", errors="backslashreplace")
+    try:
+        text = json.dumps(json.loads(body), ensure_ascii=True)
+    except (ValueError, RecursionError):
+        text = _printable(body.decode("utf-8", errors="backslashreplace"))
     if len(text) > SHOWN_PAYLOAD:
         return f"{text[:SHOWN_PAYLOAD]}... ({len(body)} bytes in all)"
     return text
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 class ProgressPrinter:
