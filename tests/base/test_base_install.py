@@ -110,9 +110,7 @@ WITHOUT_MODULES = """
         (["sdk", "go", "-o", "unused"], "sdk", "openapi_generator_cli"),
     ],
 )
-def test_a_kit_command_names_its_missing_extra(
-    command: list[str], extra: str, hidden: str
-) -> None:
+def test_a_kit_command_names_its_missing_extra(command: list[str], extra: str, hidden: str) -> None:
     result = _run(WITHOUT_MODULES, hidden, *command)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
