@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import httpx
 import pytest
@@ -151,3 +153,36 @@ def test_base_install_has_no_kit_modules() -> None:
     for module in ("starlette", "uvicorn", "respx", "schemathesis", "hypothesis"):
         assert importlib.util.find_spec(module) is None, module
     assert citcall_contract.__version__
+
+
+def _installed_from_a_wheel() -> bool:
+    """True unless the package runs from a checkout (an editable install)."""
+    return not (Path(citcall_contract.__file__).resolve().parents[1] / "pyproject.toml").is_file()
+
+
+@pytest.mark.skipif(not _installed_from_a_wheel(), reason="an editable install finds its checkout")
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["lint"], "source tree"),
+        (["generate", "--check"], "source tree"),
+        (["docs", "-o", "site"], "redocly"),
+    ],
+)
+def test_source_tree_commands_say_why_in_one_line(
+    command: list[str], expected: str, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "citcall_contract", *command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PATH": os.path.dirname(sys.executable)},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
