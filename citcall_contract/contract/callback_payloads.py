@@ -318,6 +318,14 @@ def generated_payloads(kind: str, count: int, seed: int | None = None) -> list[d
     """
     if count <= 0:
         return []
+    import importlib.util
+
+    if importlib.util.find_spec("hypothesis") is None:
+        from citcall_contract.extras import MissingExtra
+
+        raise MissingExtra(
+            "generated callback payloads (max examples > 0)", "contract", "hypothesis"
+        )
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
