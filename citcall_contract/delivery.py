@@ -235,7 +235,9 @@ def _request(
         url = APP_BASE_URL + (path or "/")
     else:
         raise DeliveryRefused(f"target must be a URL or an ASGI/WSGI app, not {target!r}")
-    return _Request(url, method.upper(), dict(headers or {}), bytes(body), timeout, max_body)
+    # Uncompressed answers: `max_body` then bounds what is held, not what a bomb expands to.
+    sent = {"Accept-Encoding": "identity", **(headers or {})}
+    return _Request(url, method.upper(), sent, bytes(body), timeout, max_body)
 
 
 def _interface(target: Target, forced: Interface | None) -> Interface | None:

@@ -35,6 +35,8 @@ DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_EXAMPLES = 20
 #: After this many deliveries without an answer the rest are not sent (bounded run time).
 DEFAULT_MAX_TIMEOUTS = 3
+#: Seconds a whole run may take; the deliveries left after it are not sent (and fail).
+DEFAULT_RUN_LIMIT = 600.0
 #: Bytes of a receiver's answer kept for the report.
 ANSWER_BYTES = 2048
 #: Characters of a payload shown in a report; valid payloads are far smaller.
@@ -59,6 +61,7 @@ class SuiteSettings:
     allow_hosts: tuple[str, ...] = ()
     seed: int | None = None
     max_timeouts: int = DEFAULT_MAX_TIMEOUTS
+    run_limit: float = DEFAULT_RUN_LIMIT
     #: Path per kind for an in-process app (or appended to a URL); "{kind}" in a URL also works.
     paths: Mapping[str, str] = field(default_factory=dict)
 
@@ -213,6 +216,10 @@ def run_suite(
             if timeouts >= settings.max_timeouts:
                 outcome = Outcome(
                     case, None, f"not sent: the receiver did not answer {timeouts} times"
+                )
+            elif time.perf_counter() - started > settings.run_limit:
+                outcome = Outcome(
+                    case, None, f"not sent: the run took longer than {settings.run_limit:g} s"
                 )
             else:
                 answer = _send(target, case, settings)

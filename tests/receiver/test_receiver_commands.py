@@ -103,3 +103,19 @@ def test_verify_receiver_says_when_no_transaction_is_known(receiver_url, capsys)
     url = receiver_url + "/citcall/sms"
     assert main(["verify-receiver", url, "--kind", "sms", "--max-examples", "0"]) == 0
     assert "no known transactions" in capsys.readouterr().out
+
+
+def known_trxid(kind: str) -> str:
+    """A --trxid-hook: the transaction the receiver knows."""
+    return "1234567"
+
+
+def test_a_trxid_hook_makes_valid_callbacks_need_a_2xx(capsys):
+    with serving(receivers.flask_receiver(receivers.strict_rc)) as base:
+        url = base + "/citcall/{alias}"
+        args = ["verify-receiver", url, "--kind", "missed-call", "--max-examples", "0"]
+        assert main(args) == 0  # unknown transactions: a 400 is the receiver's right
+        hook = f"{__name__}:known_trxid"
+        assert main([*args, "--trxid-hook", hook]) == 1
+    out = capsys.readouterr().out
+    assert "rc as string: HTTP 400 for a valid callback of a known transaction" in out

@@ -204,3 +204,12 @@ def test_hostile_deliveries_cover_the_issue_list():
         assert expected in names
     big = next(h for h in payloads.hostile_deliveries("smsStatus") if h.name == "1 MB body")
     assert len(big.body) > 1024 * 1024
+
+
+def test_the_whole_run_has_a_time_limit():
+    settings = SuiteSettings(paths=receivers.PATHS, max_examples=0, kinds=("sms",), run_limit=0)
+    result = run_suite(receivers.flask_receiver(), settings)
+    assert not result.ok
+    assert all(
+        (o.problem or "").startswith("not sent: the run took longer") for o in result.outcomes
+    )
