@@ -128,7 +128,11 @@ def deliver(
     started = time.perf_counter()
 
     def run() -> None:
-        box.append(asyncio.run(_deliver(kind, target, request)))
+        try:
+            box.append(asyncio.run(_deliver(kind, target, request)))
+        except Exception as exc:  # a failure of the exchange itself, reported, not raised
+            elapsed = time.perf_counter() - started
+            box.append(DeliveryResult(None, elapsed=elapsed, error=f"delivery failed: {exc!r}"))
 
     worker = threading.Thread(target=run, name="citcall-delivery", daemon=True)
     worker.start()
@@ -171,7 +175,8 @@ def check_target(
 
 
 def app_interface(app: Callable[..., Any]) -> Interface:
-    """ "asgi" for `async (scope, receive, send)` apps, "wsgi" for `(environ, start_response)`."""
+    """Which kind of app: "asgi" for `async (scope, receive, send)`, else "wsgi" for
+    `(environ, start_response)`; DeliveryRefused when the signature does not tell."""
     call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
     if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
         return "asgi"
@@ -285,6 +290,8 @@ async def _deliver(kind: Interface | None, target: Target, request: _Request) ->
         collected.error = _timed_out(request.timeout)
     except httpx.HTTPError as exc:
         collected.error = f"connection failed: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # e.g. an app breaking the ASGI protocol: reported, not raised
+        collected.error = f"delivery failed: {type(exc).__name__}: {exc}"
     return collected.result(time.perf_counter() - started)
 
 

@@ -263,3 +263,14 @@ def test_an_interface_can_be_forced() -> None:
     with pytest.raises(DeliveryRefused, match="interface"):
         deliver(ambiguous, body=b"{}")
     assert deliver(ambiguous, body=b"{}", interface="asgi").status == 202
+
+
+async def protocol_breaker(scope, receive, send) -> None:
+    """Sends a body before the status line: the exchange fails, the caller gets a result."""
+    await send({"type": "http.response.body", "body": b"x"})
+
+
+def test_an_app_breaking_the_protocol_is_an_error_not_an_exception() -> None:
+    result = deliver(protocol_breaker, body=b"{}")
+    assert not result.answered
+    assert result.error is not None
