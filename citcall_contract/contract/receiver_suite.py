@@ -73,7 +73,7 @@ class Case:
     kind: str
     check: str
     name: str
-    body: bytes
+    body: bytes = field(repr=False)  # up to 1 MB; `describe_failure` shows it
     content_type: str
     #: True when the payload is valid and its trxid known: the answer must be a 2xx.
     expect_2xx: bool
@@ -208,6 +208,7 @@ def run_suite(
     for kind in kinds:  # refuse a bad target before anything is sent
         _check_target(target, kind, settings)
     trxids = _Trxids(settings)
+    secrets = _url_secrets(target)
     result = SuiteResult(_shown_target(target))
     started = time.perf_counter()
     timeouts = 0
@@ -224,7 +225,8 @@ def run_suite(
             else:
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
-                outcome = Outcome(case, answer, judge(case, answer, settings.timeout))
+                problem = judge(case, answer, settings.timeout)
+                outcome = Outcome(case, answer, _redact(problem, secrets))
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -272,6 +274,27 @@ def judge(case: Case, answer: delivery.DeliveryResult, timeout: float) -> str | 
     if case.expect_2xx and not 200 <= status < 300:
         return f"HTTP {status} for a valid callback of a known transaction (expected a 2xx)"
     return None
+
+
+def _url_secrets(target: delivery.Target) -> list[str]:
+    """User name and password of a URL target: never shown, even if an error quotes them."""
+    if not isinstance(target, str):
+        return []
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(target)
+        return [s for s in (parts.password, parts.username) if s]
+    except ValueError:
+        return []
+
+
+def _redact(text: str | None, secrets: Sequence[str]) -> str | None:
+    if text is None:
+        return None
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _shown_target(target: delivery.Target) -> str:
