@@ -11,9 +11,23 @@ from citcall_contract.compat.wire import WireRules
 
 
 def diff(old: Document, new: Document, *, instances: int = DEFAULT_INSTANCES) -> Report:
-    """Classify every change from `old` to `new`; `instances=0` skips generated instances."""
-    changes: list[Change] = []
-    changes += WireRules(old, new, SchemaComparer(old, new)).changes()
-    changes += name_changes(old, new)
-    changes += ExampleChecks(old, new, instances).changes()
-    return Report(old.label, new.label, old.version, new.version, merge(changes))
+    """Classify every change from `old` to `new`; `instances=0` skips generated instances.
+
+    A generated instance that breaks is reported only where the structural rules found no
+    break for the same audience and place: it is the backstop for what they miss
+    (conditions, combinations), not a second report of what they already say.
+    """
+    structural: list[Change] = [
+        *WireRules(old, new, SchemaComparer(old, new)).changes(),
+        *name_changes(old, new),
+    ]
+    flagged = {(c.audience, place) for c in structural if c.breaking for place in c.contexts}
+    by_example = [
+        change
+        for change in ExampleChecks(old, new, instances).changes()
+        if change.rule != "instance-refused"
+        or not all((change.audience, place) in flagged for place in change.contexts)
+    ]
+    return Report(
+        old.label, new.label, old.version, new.version, merge([*structural, *by_example])
+    )

@@ -72,6 +72,15 @@ class Document:
             node = self.pointer(ref)
         return node
 
+    def locate(self, node: Any, pointer: str) -> str:
+        """Where `node` is defined: its `$ref` target when it is a reference, else `pointer`.
+
+        Reporting a change once at a shared component (a path item, a response) lets the
+        places that use it be listed together.
+        """
+        ref = node.get("$ref") if isinstance(node, Mapping) else None
+        return ref if isinstance(ref, str) and ref.startswith("#") else pointer
+
     def inline(self, schema: Any) -> Any:
         """`schema` with every local `$ref` replaced by its target and annotations dropped."""
         return self._inline(schema, ())

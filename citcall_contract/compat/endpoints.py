@@ -60,10 +60,11 @@ def template(path: str) -> str:
 def endpoints(doc: Document) -> Iterator[Endpoint]:
     for path, raw_item in doc.root.get("paths", {}).items():
         item = doc.resolve(raw_item)
+        item_pointer = doc.locate(raw_item, f"#/paths/{escape(path)}")
         for method in METHODS:
             if method not in item:
                 continue
-            pointer = f"#/paths/{escape(path)}/{method}"
+            pointer = f"{item_pointer}/{method}"
             operation = item[method]
             label = f"{method.upper()} {path}"
             yield Endpoint(
@@ -72,13 +73,16 @@ def endpoints(doc: Document) -> Iterator[Endpoint]:
             for name, raw_callback in operation.get("callbacks", {}).items():
                 for expression, raw_cb_item in doc.resolve(raw_callback).items():
                     cb_item = doc.resolve(raw_cb_item)
+                    cb_pointer = doc.locate(
+                        raw_cb_item, f"{pointer}/callbacks/{escape(name)}/{escape(expression)}"
+                    )
                     for cb_method in METHODS:
                         if cb_method in cb_item:
                             yield Endpoint(
                                 "callback",
                                 ("callback", method, template(path), name, expression, cb_method),
                                 f"callback {name} of {label}",
-                                f"{pointer}/callbacks/{escape(name)}/{escape(expression)}/{cb_method}",
+                                f"{cb_pointer}/{cb_method}",
                                 cb_item[cb_method],
                                 cb_item,
                             )
@@ -90,7 +94,7 @@ def endpoints(doc: Document) -> Iterator[Endpoint]:
                     "webhook",
                     ("webhook", name, method),
                     f"webhook {name}",
-                    f"#/webhooks/{escape(name)}/{method}",
+                    doc.locate(raw_item, f"#/webhooks/{escape(name)}") + f"/{method}",
                     item[method],
                     item,
                 )

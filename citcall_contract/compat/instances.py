@@ -98,13 +98,16 @@ def _media(doc: Document, holder: Mapping[str, Any] | None) -> dict[str, Mapping
 
 def _places(
     doc: Document, endpoint: Endpoint
-) -> Iterator[tuple[str, bool, str, Mapping[str, Any]]]:
-    """(place, is_request, media type, media object) for each JSON body of an endpoint."""
-    for mt, media in _media(doc, endpoint.definition.get("requestBody")).items():
-        yield f"requestBody/content/{escape(mt)}", True, mt, media
+) -> Iterator[tuple[str, str, bool, Mapping[str, Any]]]:
+    """(place, pointer, is_request, media object) for each JSON body of an endpoint."""
+    body = endpoint.definition.get("requestBody")
+    body_pointer = doc.locate(body, f"{endpoint.pointer}/requestBody")
+    for mt, media in _media(doc, body).items():
+        yield f"requestBody/{mt}", f"{body_pointer}/content/{escape(mt)}", True, media
     for status, response in endpoint.definition.get("responses", {}).items():
+        pointer = doc.locate(response, f"{endpoint.pointer}/responses/{status}")
         for mt, media in _media(doc, response).items():
-            yield f"responses/{status}/content/{escape(mt)}", False, mt, media
+            yield f"responses/{status}/{mt}", f"{pointer}/content/{escape(mt)}", False, media
 
 
 class ExampleChecks:
@@ -119,11 +122,11 @@ class ExampleChecks:
             after = new_endpoints.get(before.key)
             if after is None:
                 continue
-            new_places = {place: media for place, _, _, media in _places(self.new, after)}
-            for place, is_request, _, old_media in _places(self.old, before):
-                new_media = new_places.get(place)
-                if new_media is None or "schema" not in new_media:
+            new_places = {place: (at, media) for place, at, _, media in _places(self.new, after)}
+            for place, _, is_request, old_media in _places(self.old, before):
+                if place not in new_places or "schema" not in new_places[place][1]:
                     continue
+                where, new_media = new_places[place]
                 audience = after.request_audience if is_request else after.response_audience
                 if after.kind == "operation":
                     flow = Flow.RECEIVED if is_request else Flow.SENT
@@ -131,7 +134,6 @@ class ExampleChecks:
                     flow = Flow.SENT if is_request else Flow.RECEIVED
                 part = "request" if is_request else f"response {place.split('/')[1]}"
                 context = f"{after.label} {part}"
-                where = f"{after.pointer}/{place}"
                 try:
                     old_schema = self.old.inline(old_media.get("schema", {}))
                     new_schema = self.new.inline(new_media["schema"])

@@ -311,7 +311,7 @@ class WireRules:
         old = self.old.resolve(before.definition.get("requestBody")) or None
         new = self.new.resolve(after.definition.get("requestBody")) or None
         audience = after.request_audience
-        where = f"{after.pointer}/requestBody"
+        where = self.new.locate(after.definition.get("requestBody"), f"{after.pointer}/requestBody")
         context = f"{after.label} request"
         if old is None and new is None:
             return
@@ -474,6 +474,7 @@ class WireRules:
                 flow,
                 self.old.resolve(old[old_key]).get("content", {}),
                 self.new.resolve(new[new_key]).get("content", {}),
-                f"{after.pointer}/responses/{escape(new_key)}/content",
+                self.new.locate(new[new_key], f"{after.pointer}/responses/{escape(new_key)}")
+                + "/content",
                 context,
             )
