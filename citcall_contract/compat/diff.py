@@ -28,6 +28,4 @@ def diff(old: Document, new: Document, *, instances: int = DEFAULT_INSTANCES) ->
         if change.rule != "instance-refused"
         or not all((change.audience, place) in flagged for place in change.contexts)
     ]
-    return Report(
-        old.label, new.label, old.version, new.version, merge([*structural, *by_example])
-    )
+    return Report(old.label, new.label, old.version, new.version, merge([*structural, *by_example]))
