@@ -135,7 +135,7 @@ def _inline_media(
     for place, schema in old_schemas.items():
         if place in new_schemas:
             yield from _schema_names(
-                schema, new_schemas[place], f"{after.pointer}/{place}", after.label
+                (old, new), schema, new_schemas[place], f"{after.pointer}/{place}", after.label
             )
 
 
@@ -149,7 +149,7 @@ def _components(old: Document, new: Document) -> Iterator[Change]:
                 True, "schema-removed", where, f"schema {name} removed or renamed (its class goes)"
             )
             continue
-        yield from _schema_names(schema, new_schemas[name], where, "")
+        yield from _schema_names((old, new), schema, new_schemas[name], where, "")
     for name in new_schemas:
         if name not in old_schemas:
             yield _sdk(
@@ -160,18 +160,33 @@ def _components(old: Document, new: Document) -> Iterator[Change]:
             )
 
 
+def _ref_name(node: Mapping[str, Any]) -> str | None:
+    ref = node.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
 def _names_class(schema: Mapping[str, Any]) -> bool:
     return "properties" in schema or "enum" in schema or schema.get("type") == "object"
 
 
-def _schema_names(old: Any, new: Any, where: str, context: str) -> Iterator[Change]:
-    """Titles, property names and enum member names, following inline schemas only."""
-    if (
-        not isinstance(old, Mapping)
-        or not isinstance(new, Mapping)
-        or "$ref" in old
-        or "$ref" in new
-    ):
+def _schema_names(
+    docs: tuple[Document, Document], old: Any, new: Any, where: str, context: str
+) -> Iterator[Change]:
+    """Titles, property names and enum member names, following inline schemas only; a
+    reference to a class-naming component that now points elsewhere changes a type name."""
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return
+    if "$ref" in old or "$ref" in new:
+        before, after = _ref_name(old), _ref_name(new)
+        target = docs[0].resolve(old) if before else None
+        if before and before != after and isinstance(target, Mapping) and _names_class(target):
+            yield _sdk(
+                True,
+                "type-changed",
+                where,
+                f"type {before} -> {after or 'an inline schema'} (the generated class)",
+                context,
+            )
         return
     if old.get("title") != new.get("title") and (_names_class(old) or _names_class(new)):
         breaking = old.get("title") is not None
@@ -195,7 +210,7 @@ def _schema_names(old: Any, new: Any, where: str, context: str) -> Iterator[Chan
             )
         else:
             yield from _schema_names(
-                sub, new_props[name], f"{where}/properties/{escape(name)}", context
+                docs, sub, new_props[name], f"{where}/properties/{escape(name)}", context
             )
     for name in new_props:
         if name not in old_props:
@@ -208,12 +223,14 @@ def _schema_names(old: Any, new: Any, where: str, context: str) -> Iterator[Chan
             )
     yield from _enum_members(old, new, where, context)
     for keyword in ("items", "additionalProperties", "not", "if", "then", "else"):
-        yield from _schema_names(old.get(keyword), new.get(keyword), f"{where}/{keyword}", context)
+        yield from _schema_names(
+            docs, old.get(keyword), new.get(keyword), f"{where}/{keyword}", context
+        )
     for keyword in ("anyOf", "oneOf", "allOf", "prefixItems"):
         for index, (a, b) in enumerate(
             zip(old.get(keyword, []), new.get(keyword, []), strict=False)
         ):
-            yield from _schema_names(a, b, f"{where}/{keyword}/{index}", context)
+            yield from _schema_names(docs, a, b, f"{where}/{keyword}/{index}", context)
 
 
 def _members(schema: Mapping[str, Any]) -> dict[str, str]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from citcall_contract.compat.document import Document
+from citcall_contract.compat.document import CircularReference, Document
 from citcall_contract.compat.effects import Effect
 from citcall_contract.compat.patterns import pattern_effect
 from citcall_contract.compat.subset import is_subset
@@ -101,6 +101,13 @@ class SchemaComparer:
         if not isinstance(old, Mapping) or not isinstance(new, Mapping):
             return []
         changes: list[SchemaChange] = []
+        restructured = self._restructured(old, new, where)
+        if restructured is not None:
+            return [
+                restructured,
+                *self._default(old, new, where),
+                *self._extensions(old, new, where),
+            ]
         changes += self._type(old, new, where)
         changes += self._enum(old, new, where)
         changes += self._bounds(old, new, where)
@@ -117,6 +124,34 @@ class SchemaComparer:
         return changes
 
     # --- keywords ---------------------------------------------------------------------
+
+    def _restructured(
+        self, old: Mapping[str, Any], new: Mapping[str, Any], where: str
+    ) -> SchemaChange | None:
+        """A combinator that appears or goes (a field made nullable with `anyOf`, a type
+        replaced by one of its branches): keyword-by-keyword reading would mislead, so the
+        whole schemas are compared by subset."""
+        keyword = next((k for k in ("anyOf", "oneOf", "allOf") if (k in old) != (k in new)), None)
+        if keyword is None:
+            return None
+        try:
+            before, after = self.old.inline(old), self.new.inline(new)
+        except CircularReference:
+            narrower = wider = False
+        else:
+            narrower, wider = is_subset(after, before), is_subset(before, after)
+        if narrower and wider:
+            effect, text = Effect.NEUTRAL, "the same values"
+        elif narrower:
+            effect, text = Effect.NARROWED, "fewer values"
+        elif wider:
+            effect, text = Effect.WIDENED, "more values"
+        else:
+            effect, text = Effect.CHANGED, "other values"
+        action = "added" if keyword in new else "removed"
+        return SchemaChange(
+            where, "schema-restructured", effect, f"{keyword} {action}: now accepts {text}"
+        )
 
     def _booleans(self, old: Any, new: Any, where: str) -> list[SchemaChange]:
         def accepts_all(schema: Any) -> bool:

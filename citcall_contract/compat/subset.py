@@ -56,6 +56,15 @@ def is_subset(a: Any, b: Any) -> bool:
 
         validator = Draft202012Validator(b)
         return all(validator.is_valid(value) for value in values)
+    parts = a.get("allOf")
+    if isinstance(parts, list) and all(isinstance(x, Mapping) for x in parts):
+        rest = {k: v for k, v in a.items() if k != "allOf"}
+        if is_subset(rest, b) or any(is_subset({**rest, **part}, b) for part in parts):
+            return True
+    parts = b.get("allOf")
+    if isinstance(parts, list):
+        rest = {k: v for k, v in b.items() if k != "allOf"}
+        return is_subset(a, rest) and all(is_subset(a, part) for part in parts)
     for keyword in ("anyOf", "oneOf"):
         branches = a.get(keyword)
         if isinstance(branches, list) and all(isinstance(x, Mapping) for x in branches):

@@ -243,6 +243,48 @@ def narrow_national_digits(doc: Doc) -> None:
     schema(doc, "RequestMsisdn")["x-national-digits"][0]["max"] = 14
 
 
+def sms_body_is_otp_request(doc: Doc) -> None:
+    media = op(doc, "/sms")["requestBody"]["content"]["application/json"]
+    media["schema"] = {"$ref": "#/components/schemas/SmsOtpRequest"}
+
+
+def nullable(name: str, prop: str) -> Callable[[Doc], None]:
+    def mutate(doc: Doc) -> None:
+        props = schema(doc, name)["properties"]
+        props[prop] = {"anyOf": [props[prop], {"type": "null"}]}
+
+    return mutate
+
+
+def price_is_a_number(doc: Doc) -> None:
+    doc["components"]["schemas"]["Price"] = {"title": "Price", "type": "number", "minimum": 0}
+
+
+def closed_sms_result(doc: Doc) -> None:
+    schema(doc, "SmsCallback")["properties"]["result"]["enum"] = ["DELIVERED", "FAILED"]
+
+
+def add_sms_result(doc: Doc) -> None:
+    schema(doc, "SmsCallback")["properties"]["result"]["enum"].append("EXPIRED")
+
+
+def drop_success_token(doc: Doc) -> None:
+    schema(doc, "MiscallResponse")["then"]["required"].remove("token")
+
+
+def move_callback_url_field(doc: Doc) -> None:
+    callbacks = op(doc, "/sms")["callbacks"]["smsStatus"]
+    callbacks["{$request.body#/webhook_url}"] = callbacks.pop("{$request.body#/callback_url}")
+
+
+def rename_webhook_key(doc: Doc) -> None:
+    doc["webhooks"]["smsDelivery"] = doc["webhooks"].pop("smsStatus")
+
+
+def auth_optional(doc: Doc) -> None:
+    op(doc, "/verify")["security"].append({})
+
+
 @dataclass(frozen=True)
 class Mutation:
     id: str
@@ -287,6 +329,10 @@ MUTATIONS = [
     m("request media type replaced", require_request_body_media, I),
     m("required header added", add_parameter(True), I),
     m("optional query parameter added", add_parameter(False, "query")),
+    m("request field removed", remove_property("SmsRequest", "callback_url"), S),
+    m("request field made nullable", nullable("SmsRequest", "callback_url")),
+    m("request body type replaced by a wider one", sms_body_is_otp_request, S),
+    m("auth made optional", auth_optional),
     # responses: may narrow, never widen
     m("response property removed", remove_property("SmsResponse", "price"), C, S),
     m("response property added", add_property("SmsResponse", "balance", {"type": "integer"})),
@@ -313,6 +359,14 @@ MUTATIONS = [
     m("response status added", add_response_status),
     m("maxLength widened (request and response)", set_key("Senderid", ["maxLength"], 20), C),
     m("response pattern narrowed", set_key("Currency", ["pattern"], "^IDR$")),
+    m("response field made nullable", nullable("SmsResponse", "trxid"), C),
+    m("response union replaced by one branch", price_is_a_number),
+    m("response success field no longer required", drop_success_token, C),
+    m(
+        "response rule changed (x-otp-digits)",
+        set_key("MiscallResponse", ["properties", "token", "x-otp-digits"], 6),
+        C,
+    ),
     # rc and dial-code tables (Rc and DialCodeValue are open: any integer code is valid)
     m("new rc", add_rc),
     m("rc removed", remove_rc, S),
@@ -345,6 +399,10 @@ MUTATIONS = [
     ),
     m("webhook removed", remove_webhook, R),
     m("webhook added", add_webhook),
+    m("webhook renamed, same operation", rename_webhook_key),
+    m("callback URL taken from another field", move_callback_url_field, R),
+    m("callback closed enum narrowed", closed_sms_result),
+    m("callback closed enum gains a value", add_sms_result, R, base=closed_sms_result),
     m("callback removed", remove_callback, R),
     m("callbacks signed by the gateway", sign_callbacks),
     m("callback answer must carry a body", callback_answer_body, R),
