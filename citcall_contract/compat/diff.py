@@ -21,11 +21,8 @@ def diff(old: Document, new: Document, *, instances: int = DEFAULT_INSTANCES) ->
         *WireRules(old, new, SchemaComparer(old, new)).changes(),
         *name_changes(old, new),
     ]
-    flagged = {(c.audience, place) for c in structural if c.breaking for place in c.contexts}
-    by_example = [
-        change
-        for change in ExampleChecks(old, new, instances).changes()
-        if change.rule != "instance-refused"
-        or not all((change.audience, place) in flagged for place in change.contexts)
-    ]
+    flagged = frozenset(
+        (c.audience, place) for c in structural if c.breaking for place in c.contexts
+    )
+    by_example = list(ExampleChecks(old, new, instances, settled=flagged).changes())
     return Report(old.label, new.label, old.version, new.version, merge([*structural, *by_example]))

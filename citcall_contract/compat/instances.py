@@ -20,7 +20,7 @@ from typing import Any
 from citcall_contract.compat.document import CircularReference, Document
 from citcall_contract.compat.effects import Flow
 from citcall_contract.compat.endpoints import Endpoint, endpoints, escape
-from citcall_contract.compat.model import Change
+from citcall_contract.compat.model import Audience, Change
 
 #: Instances drawn per schema and direction.
 DEFAULT_INSTANCES = 25
@@ -111,10 +111,18 @@ def _places(
 
 
 class ExampleChecks:
-    def __init__(self, old: Document, new: Document, count: int = DEFAULT_INSTANCES) -> None:
+    def __init__(
+        self,
+        old: Document,
+        new: Document,
+        count: int = DEFAULT_INSTANCES,
+        settled: frozenset[tuple[Audience, str]] = frozenset(),
+    ) -> None:
+        """`settled`: (audience, place) pairs already known to break; no instances drawn there."""
         self.old = old
         self.new = new
         self.count = count
+        self.settled = settled
 
     def changes(self) -> Iterator[Change]:
         new_endpoints = {e.key: e for e in endpoints(self.new)}
@@ -140,7 +148,11 @@ class ExampleChecks:
                 except CircularReference:
                     continue
                 yield from self._named(old_media, new_schema, flow, audience, where, context)
-                if self.count > 0 and _key(old_schema) != _key(new_schema):
+                if (
+                    self.count > 0
+                    and (audience, context) not in self.settled
+                    and _key(old_schema) != _key(new_schema)
+                ):
                     yield from self._generated(
                         old_schema, new_schema, flow, audience, where, context
                     )
@@ -150,7 +162,7 @@ class ExampleChecks:
         media: Mapping[str, Any],
         schema: Any,
         flow: Flow,
-        audience: Any,
+        audience: Audience,
         where: str,
         context: str,
     ) -> Iterator[Change]:
@@ -179,7 +191,13 @@ class ExampleChecks:
                 )
 
     def _generated(
-        self, old_schema: Any, new_schema: Any, flow: Flow, audience: Any, where: str, context: str
+        self,
+        old_schema: Any,
+        new_schema: Any,
+        flow: Flow,
+        audience: Audience,
+        where: str,
+        context: str,
     ) -> Iterator[Change]:
         if flow is Flow.RECEIVED:
             source, target, text = (
