@@ -160,6 +160,17 @@ def _components(old: Document, new: Document) -> Iterator[Change]:
             )
 
 
+def _properties(doc: Document, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties a generated class gets: its own and those of its `allOf` parts."""
+    found: dict[str, Any] = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        resolved = doc.resolve(part)
+        if isinstance(resolved, Mapping):
+            for name, sub in _properties(doc, resolved).items():
+                found.setdefault(name, sub)
+    return found
+
+
 def _ref_name(node: Mapping[str, Any]) -> str | None:
     ref = node.get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
@@ -197,8 +208,8 @@ def _schema_names(
             f"title {old.get('title')!r} -> {new.get('title')!r} (the generated class name)",
             context,
         )
-    old_props: Mapping[str, Any] = old.get("properties", {})
-    new_props: Mapping[str, Any] = new.get("properties", {})
+    old_props = _properties(docs[0], old)
+    new_props = _properties(docs[1], new)
     for name, sub in old_props.items():
         if name not in new_props:
             yield _sdk(

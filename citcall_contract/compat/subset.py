@@ -59,6 +59,9 @@ def is_subset(a: Any, b: Any) -> bool:
     parts = a.get("allOf")
     if isinstance(parts, list) and all(isinstance(x, Mapping) for x in parts):
         rest = {k: v for k, v in a.items() if k != "allOf"}
+        merged = merge_all_of([rest, *parts])
+        if merged is not None and is_subset(merged, b):
+            return True
         if is_subset(rest, b) or any(is_subset({**rest, **part}, b) for part in parts):
             return True
     parts = b.get("allOf")
@@ -111,3 +114,36 @@ def _implies(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if limited and (not a_closed or not set(a_props) <= set(b.get("properties", {}))):
         return False
     return not ("items" in b and not is_subset(a.get("items", True), b["items"]))
+
+
+def merge_all_of(parts: list[Any]) -> dict[str, Any] | None:
+    """One schema equal to the conjunction of `parts`, or None when they do not merge simply.
+
+    Properties are joined (a property in several parts gets an `allOf` of its schemas),
+    `required` lists are joined; any other keyword must agree wherever it appears.
+    """
+    merged: dict[str, Any] = {}
+    properties: dict[str, list[Any]] = {}
+    required: set[str] = set()
+    for part in parts:
+        part = _strip(part)
+        if not isinstance(part, Mapping) or "allOf" in part:
+            return None
+        for key, value in part.items():
+            if key == "properties":
+                for name, schema in value.items():
+                    properties.setdefault(name, []).append(schema)
+            elif key == "required":
+                required.update(value)
+            elif key in merged and merged[key] != value:
+                return None
+            else:
+                merged[key] = value
+    if properties:
+        merged["properties"] = {
+            name: schemas[0] if len(schemas) == 1 else {"allOf": schemas}
+            for name, schemas in properties.items()
+        }
+    if required:
+        merged["required"] = sorted(required)
+    return merged

@@ -420,3 +420,31 @@ MUTATIONS = [
     m("tag renamed", retag_operation, S),
     m("tag added", add_tag),
 ]
+
+
+def sms_request_composed(doc: Doc) -> None:
+    """The same SmsRequest written as allOf of a shared base and its own part."""
+    schemas = doc["components"]["schemas"]
+    sms = schemas["SmsRequest"]
+    schemas["MessageBase"] = {
+        "title": "MessageBase",
+        "type": "object",
+        "required": ["msisdn", "senderid"],
+        "properties": {k: sms["properties"][k] for k in ("msisdn", "senderid")},
+    }
+    schemas["SmsRequest"] = {
+        "title": "SmsRequest",
+        "description": sms["description"],
+        "x-otp-words": sms["x-otp-words"],
+        "allOf": [
+            {"$ref": "#/components/schemas/MessageBase"},
+            {
+                "type": "object",
+                "required": ["text"],
+                "properties": {k: sms["properties"][k] for k in ("text", "callback_url")},
+            },
+        ],
+    }
+
+
+MUTATIONS.append(m("request schema recomposed with allOf, same instances", sms_request_composed))
