@@ -51,10 +51,10 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             old = _named(load(str(last[1])), root)
         Version.parse(old.version)
+        report = diff(old, working, instances=max(args.instances, 0))
     except (SpecSourceError, ReleaseError) as exc:
         print(f"compat: {exc}", file=sys.stderr)
         return 1
-    report = diff(old, working, instances=max(args.instances, 0))
     sys.stdout.write(render(report, args.format))
     problems = gate(report, old.version, working.version)
     for problem in problems:

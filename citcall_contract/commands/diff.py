@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         old, new = load(args.old), load(args.new)
+        report = diff(old, new, instances=max(args.instances, 0))
     except SpecSourceError as exc:
         print(f"diff: {exc}", file=sys.stderr)
         return 2
-    report = diff(old, new, instances=max(args.instances, 0))
     sys.stdout.write(render(report, args.format))
     return 1 if args.fail_on == "breaking" and report.breaking else 0

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from jsonschema.exceptions import SchemaError
 
 from citcall_contract.compat.document import CircularReference, Document
 from citcall_contract.compat.effects import Flow
@@ -147,15 +150,20 @@ class ExampleChecks:
                     new_schema = self.new.inline(new_media["schema"])
                 except CircularReference:
                     continue
-                yield from self._named(old_media, new_schema, flow, audience, where, context)
-                if (
+                draw = (
                     self.count > 0
                     and (audience, context) not in self.settled
                     and _key(old_schema) != _key(new_schema)
-                ):
-                    yield from self._generated(
-                        old_schema, new_schema, flow, audience, where, context
-                    )
+                )
+                try:
+                    found = list(self._named(old_media, new_schema, flow, audience, where, context))
+                    if draw:
+                        found += self._generated(
+                            old_schema, new_schema, flow, audience, where, context
+                        )
+                except (SchemaError, re.error):
+                    continue  # a schema jsonschema cannot use: the structural rules judge it
+                yield from found
 
     def _named(
         self,

@@ -57,6 +57,10 @@ def _covered(kind: str, types: set[str]) -> bool:
     return kind in types or (kind == "integer" and "number" in types)
 
 
+def _within(inner: Any, outer: Any) -> bool:
+    return inner is not None and outer is not None and is_subset(inner, outer)
+
+
 def _enum(schema: Mapping[str, Any]) -> list[Any] | None:
     if "const" in schema:
         return [schema["const"]]
@@ -122,6 +126,14 @@ class SchemaComparer:
         changes += self._default(old, new, where)
         changes += self._extensions(old, new, where)
         return changes
+
+    @staticmethod
+    def _inline(doc: Document, schema: Any) -> Any:
+        """The inlined schema, or None for a recursive one (no subset can be shown)."""
+        try:
+            return doc.inline(schema)
+        except CircularReference:
+            return None
 
     # --- keywords ---------------------------------------------------------------------
 
@@ -417,8 +429,8 @@ class SchemaComparer:
                     f"{keyword} {'added' if after else 'removed'}",
                 )
             ]
-        old_union = self.old.inline({keyword: before})
-        new_union = self.new.inline({keyword: after})
+        old_union = self._inline(self.old, {keyword: before})
+        new_union = self._inline(self.new, {keyword: after})
         pairs, added, removed = self._pair(before, after)
         changes: list[SchemaChange] = []
         for old_index, new_index in pairs:
@@ -426,8 +438,8 @@ class SchemaComparer:
             found = self.compare(before[old_index], after[new_index], branch_at)
             if not found:
                 continue
-            widening_absorbed = is_subset(self.new.inline(after[new_index]), old_union) is True
-            narrowing_absorbed = is_subset(self.old.inline(before[old_index]), new_union) is True
+            widening_absorbed = _within(self._inline(self.new, after[new_index]), old_union)
+            narrowing_absorbed = _within(self._inline(self.old, before[old_index]), new_union)
             for change in found:
                 effect = change.effect
                 if widening_absorbed:
@@ -439,7 +451,7 @@ class SchemaComparer:
                     SchemaChange(change.where, change.rule, effect, change.message + note)
                 )
         for index in added:
-            covered = is_subset(self.new.inline(after[index]), old_union) is True
+            covered = _within(self._inline(self.new, after[index]), old_union)
             effect = Effect.NEUTRAL if covered else Effect.WIDENED
             changes.append(
                 SchemaChange(
@@ -450,7 +462,7 @@ class SchemaComparer:
                 )
             )
         for index in removed:
-            covered = is_subset(self.old.inline(before[index]), new_union) is True
+            covered = _within(self._inline(self.old, before[index]), new_union)
             effect = Effect.NEUTRAL if covered else Effect.NARROWED
             changes.append(
                 SchemaChange(
@@ -537,7 +549,9 @@ class SchemaComparer:
         self, old: Mapping[str, Any], new: Mapping[str, Any], where: str
     ) -> list[SchemaChange]:
         changes: list[SchemaChange] = []
-        if _key(self.old.inline(old.get("if"))) != _key(self.new.inline(new.get("if"))):
+        if _key(self._inline(self.old, old.get("if"))) != _key(
+            self._inline(self.new, new.get("if"))
+        ):
             changes.append(
                 SchemaChange(
                     f"{where}/if", "condition-changed", Effect.CHANGED, "if condition changed"
