@@ -1,8 +1,9 @@
 """`citcall-contract compat`: the working spec against the last release, semver-aware.
 
-Diffs the newest snapshot in `openapi/releases/` with `openapi/citcall-v3.yaml` and fails
-when a change breaks any audience without a major version bump, or when `info.version`
-is not semver or went down. This is `tox -e compat`.
+Diffs the newest snapshot in `openapi/releases/` with `openapi/citcall-v3.yaml` (and checks
+the recorded gateway bodies in `tests/recorded/`) and fails when a change breaks any
+audience without a major version bump, or when `info.version` is not semver or went down.
+This is `tox -e compat`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from citcall_contract.compat.document import Document
+
+#: Recorded gateway bodies the working spec must keep accepting, when the checkout has them.
+RECORDED_BODIES = Path("tests") / "recorded"
 
 HELP = "Fail when the spec breaks its last release without a major version bump."
 
@@ -51,7 +55,13 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             old = _named(load(str(last[1])), root)
         Version.parse(old.version)
-        report = diff(old, working, instances=max(args.instances, 0))
+        recorded = root / RECORDED_BODIES
+        report = diff(
+            old,
+            working,
+            instances=max(args.instances, 0),
+            recorded=recorded if recorded.is_dir() else None,
+        )
     except (SpecSourceError, ReleaseError) as exc:
         print(f"compat: {exc}", file=sys.stderr)
         return 1

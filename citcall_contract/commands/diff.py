@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 HELP = "Classify the changes between two versions of the spec (files or git revisions)."
 
@@ -26,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("breaking", "never"),
         default="never",
         help="exit 1 when a change is breaking for any audience (default: never)",
+    )
+    parser.add_argument(
+        "--recorded",
+        type=Path,
+        metavar="DIR",
+        help="recorded gateway bodies (DIR/<operationId or webhook>/*.json) NEW must accept",
     )
     parser.add_argument(
         "--instances",
@@ -46,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         old, new = load(args.old), load(args.new)
-        report = diff(old, new, instances=max(args.instances, 0))
+        if args.recorded is not None and not args.recorded.is_dir():
+            raise SpecSourceError(f"--recorded {args.recorded}: not a directory")
+        report = diff(old, new, instances=max(args.instances, 0), recorded=args.recorded)
     except SpecSourceError as exc:
         print(f"diff: {exc}", file=sys.stderr)
         return 2
