@@ -149,7 +149,7 @@ def _components(old: Document, new: Document) -> Iterator[Change]:
                 True, "schema-removed", where, f"schema {name} removed or renamed (its class goes)"
             )
             continue
-        yield from _schema_names((old, new), schema, new_schemas[name], where, "")
+        yield from _schema_names((old, new), schema, new_schemas[name], where, "", name)
     for name in new_schemas:
         if name not in old_schemas:
             yield _sdk(
@@ -181,7 +181,12 @@ def _names_class(schema: Mapping[str, Any]) -> bool:
 
 
 def _schema_names(
-    docs: tuple[Document, Document], old: Any, new: Any, where: str, context: str
+    docs: tuple[Document, Document],
+    old: Any,
+    new: Any,
+    where: str,
+    context: str,
+    key: str | None = None,
 ) -> Iterator[Change]:
     """Titles, property names and enum member names, following inline schemas only; a
     reference to a class-naming component that now points elsewhere changes a type name."""
@@ -199,13 +204,14 @@ def _schema_names(
                 context,
             )
         return
-    if old.get("title") != new.get("title") and (_names_class(old) or _names_class(new)):
-        breaking = old.get("title") is not None
+    # a class is named by its title, else by its component key (else by where it is used)
+    before, after = old.get("title") or key, new.get("title") or key
+    if before != after and (_names_class(old) or _names_class(new)):
         yield _sdk(
-            breaking,
+            True,
             "title-changed",
             f"{where}/title",
-            f"title {old.get('title')!r} -> {new.get('title')!r} (the generated class name)",
+            f"class name {before or '(derived)'} -> {after or '(derived)'} (from the title)",
             context,
         )
     old_props = _properties(docs[0], old)

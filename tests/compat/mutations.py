@@ -291,6 +291,7 @@ class Mutation:
     mutate: Callable[[Doc], None]
     breaks: frozenset[str]
     base: Callable[[Doc], None] | None = None  # applied to both versions first
+    visible: bool = True  # False: no audience can tell the difference, nothing is reported
 
 
 def m(
@@ -448,3 +449,29 @@ def sms_request_composed(doc: Doc) -> None:
 
 
 MUTATIONS.append(m("request schema recomposed with allOf, same instances", sms_request_composed))
+
+
+def retitle(name: str, title: str | None) -> Callable[[Doc], None]:
+    def mutate(doc: Doc) -> None:
+        if title is None:
+            del schema(doc, name)["title"]
+        else:
+            schema(doc, name)["title"] = title
+
+    return mutate
+
+
+MUTATIONS += [
+    Mutation(
+        "title equal to the key dropped (same class name)",
+        retitle("ResponseCode", None),
+        frozenset(),
+        visible=False,
+    ),
+    m("title of a model changed (class renamed)", retitle("SmsCallback", "SmsReport"), S),
+    m(
+        "varnames dropped (members named by value)",
+        lambda d: schema(d, "DialCode").pop("x-enum-varnames"),
+        S,
+    ),
+]
