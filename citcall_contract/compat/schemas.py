@@ -568,14 +568,15 @@ class SchemaComparer:
     def _default(
         self, old: Mapping[str, Any], new: Mapping[str, Any], where: str
     ) -> list[SchemaChange]:
-        if old.get("default") == new.get("default"):
+        """A changed `default` changes what an omitted value means; one that appears or goes
+        only documents (or stops documenting) what the gateway does."""
+        before, after = old.get("default"), new.get("default")
+        if before == after:
             return []
+        effect = Effect.OMISSION if "default" in old and "default" in new else Effect.NEUTRAL
         return [
             SchemaChange(
-                f"{where}/default",
-                "default-changed",
-                Effect.OMISSION,
-                f"default {old.get('default')!r} -> {new.get('default')!r}",
+                f"{where}/default", "default-changed", effect, f"default {before!r} -> {after!r}"
             )
         ]
 

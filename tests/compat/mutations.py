@@ -324,6 +324,7 @@ MUTATIONS = [
         S,
     ),
     m("request default changed", set_key("LimitTry", ["default"], 3), I),
+    m("request default documented", set_key("ValidTime", ["default"], 300)),
     m("request condition relaxed", drop_else),
     m("request refuses a new word", add_otp_word, I),
     m("request digit bounds narrowed", narrow_national_digits, I),
