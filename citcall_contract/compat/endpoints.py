@@ -33,6 +33,11 @@ class Endpoint:
     pointer: str
     definition: Mapping[str, Any]
     path_item: Mapping[str, Any]
+    entry: str = ""  # where it is listed (the paths, callbacks or webhooks entry)
+
+    @property
+    def listed_at(self) -> str:
+        return self.entry or self.pointer
 
     @property
     def request_audience(self) -> Audience:
@@ -68,7 +73,13 @@ def endpoints(doc: Document) -> Iterator[Endpoint]:
             operation = item[method]
             label = f"{method.upper()} {path}"
             yield Endpoint(
-                "operation", ("operation", method, template(path)), label, pointer, operation, item
+                "operation",
+                ("operation", method, template(path)),
+                label,
+                pointer,
+                operation,
+                item,
+                f"#/paths/{escape(path)}/{method}",
             )
             for name, raw_callback in operation.get("callbacks", {}).items():
                 for expression, raw_cb_item in doc.resolve(raw_callback).items():
@@ -85,6 +96,8 @@ def endpoints(doc: Document) -> Iterator[Endpoint]:
                                 f"{cb_pointer}/{cb_method}",
                                 cb_item[cb_method],
                                 cb_item,
+                                f"#/paths/{escape(path)}/{method}/callbacks/{escape(name)}"
+                                f"/{escape(expression)}/{cb_method}",
                             )
     for name, raw_item in doc.root.get("webhooks", {}).items():
         item = doc.resolve(raw_item)
@@ -97,4 +110,5 @@ def endpoints(doc: Document) -> Iterator[Endpoint]:
                     doc.locate(raw_item, f"#/webhooks/{escape(name)}") + f"/{method}",
                     item[method],
                     item,
+                    f"#/webhooks/{escape(name)}/{method}",
                 )

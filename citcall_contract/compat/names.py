@@ -34,10 +34,12 @@ def _operations(old: Document, new: Document) -> Iterator[Change]:
     new_by_key = {e.key: e for e in new_endpoints}
     new_ids = {e.operation_id: e for e in new_endpoints if e.operation_id}
     old_ids = {e.operation_id for e in old_endpoints.values() if e.operation_id}
+    renamed_to: set[str] = set()
     for key, before in old_endpoints.items():
         after = new_by_key.get(key)
         if before.operation_id and before.operation_id not in new_ids:
             if after is not None and after.operation_id:
+                renamed_to.add(after.operation_id)
                 message = f"operationId {before.operation_id} renamed to {after.operation_id}"
                 yield _sdk(
                     True,
@@ -63,7 +65,7 @@ def _operations(old: Document, new: Document) -> Iterator[Change]:
             yield from _parameters(old, new, before, counterpart)
             yield from _inline_media(old, new, before, counterpart)
     for endpoint in new_endpoints:
-        if endpoint.operation_id and endpoint.operation_id not in old_ids:
+        if endpoint.operation_id and endpoint.operation_id not in old_ids | renamed_to:
             yield _sdk(
                 False,
                 "operation-id-added",

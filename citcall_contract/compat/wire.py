@@ -48,7 +48,7 @@ class WireRules:
                     after.request_audience,
                     False,
                     f"{after.kind}-added",
-                    after.pointer,
+                    after.listed_at,
                     f"{after.label} added",
                     (after.label,),
                 )
@@ -64,7 +64,7 @@ class WireRules:
                 audience,
                 False,
                 "webhook-renamed",
-                before.pointer,
+                before.listed_at,
                 f"{before.label} listed under another name",
                 (before.label,),
             )
@@ -77,7 +77,7 @@ class WireRules:
             audience,
             True,
             f"{before.kind}-removed",
-            before.pointer,
+            before.listed_at,
             f"{before.label} removed: {what}",
             (before.label,),
         )
