@@ -476,3 +476,17 @@ MUTATIONS += [
         S,
     ),
 ]
+
+
+def deliver_on_181(doc: Doc) -> None:
+    schema(doc, "DialCode")["x-delivered-dial-codes"].append(181)
+
+
+def sandbox_price(doc: Doc) -> None:
+    doc["x-sandbox-scenarios"]["pricing"]["sms_part"] = 500
+
+
+MUTATIONS += [
+    m("dial code now counted as delivered", deliver_on_181, C, R),
+    Mutation("sandbox-only table changed", sandbox_price, frozenset(), visible=False),
+]
