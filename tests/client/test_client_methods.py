@@ -237,6 +237,7 @@ async def test_async_context_manager_closes_the_transport():
 
 ASYNC_CALLS = {
     "asyncMiscall": lambda c: c.miscall("081234567890", gateway=1, valid_time=60),
+    "motp": lambda c: c.motp("081234567890", gateway=1, valid_time=60),
     "sendSms": lambda c: c.sms("+6281234567890", "Hello World!", senderid="citcall"),
     "sendSmsOtp": lambda c: c.sms_otp(SEED_MSISDN, "code 4821", senderid="citcall", token="4821"),
     "verifyOtp": lambda c: c.verify(TRXID, SEED_MSISDN, "4821"),
