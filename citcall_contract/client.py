@@ -438,10 +438,12 @@ class _Core:
     # Failures and retry decisions.
 
     def transport_failure(
-        self, call: _Call[Any], exc: httpx.RequestError, index: int
+        self, call: _Call[Any], exc: httpx.RequestError, index: int, deadline_at: float
     ) -> CitcallError | _TryAgain:
         """What a transport error on host `index` means: retry, not sent, or outcome unknown."""
         reason = self.redactor.text(f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline_at - 0.01:
+            reason += f" (at the call's {self.deadline:g} s deadline)"
         hosts = self.shown_hosts[: index + 1]
         error: CitcallError | _TryAgain
         if isinstance(exc, NOT_SENT_RETRYABLE):
@@ -619,11 +621,11 @@ class Citcall:
             except httpx.RequestError as exc:
                 if core.fails_over(call, exc, index):
                     continue
-                raise core.transport_failure(call, exc, index)  # noqa: B904 (_chain sets the cause)
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             try:
                 content = self._read_body(call, response, index, deadline_at)
             except httpx.RequestError as exc:
-                raise core.transport_failure(call, exc, index)  # noqa: B904 (_chain sets the cause)
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             finally:
                 response.close()
             return core.read(call, response.status_code, content, index)
@@ -779,11 +781,11 @@ class AsyncCitcall:
             except httpx.RequestError as exc:
                 if core.fails_over(call, exc, index):
                     continue
-                raise core.transport_failure(call, exc, index)  # noqa: B904 (_chain sets the cause)
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             try:
                 content = await self._read_body(call, response, index, deadline_at)
             except httpx.RequestError as exc:
-                raise core.transport_failure(call, exc, index)  # noqa: B904 (_chain sets the cause)
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             finally:
                 await response.aclose()
             return core.read(call, response.status_code, content, index)
