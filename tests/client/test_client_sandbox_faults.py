@@ -204,3 +204,13 @@ async def test_async_client_under_the_transport_faults(server):
                     await client.motp(_number(fault))
             assert len(_eventually(lambda f=fault: _sends(server, f), processed)) == processed
             assert len(_requests(server, fault)) == requested
+
+
+def test_the_readme_rehearsal_with_the_citcall_sandbox_fixture(citcall_sandbox):
+    number = fault_named("drop_after").msisdn
+    with (
+        Citcall(citcall_sandbox.api_key, base_url=citcall_sandbox.base_url) as client,
+        pytest.raises(CitcallOutcomeUnknownError),
+    ):
+        client.motp(number)
+    assert len(citcall_sandbox.server.sends(number, "motp")) == 1  # billed once, not resent
