@@ -53,6 +53,14 @@ def _has_format(node: Any, seen: set[int], depth: int = 0) -> bool:
     return False
 
 
+@functools.cache
+def _fast_registry() -> Any:
+    """The whole spec as a jsonschema-rs registry, so `$ref`s resolve as in the spec's."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry([(spec.SPEC_URI, dict(spec.load_spec()))])
+
+
 def _fast_accepts(ref: str) -> Callable[[Any], bool] | None:
     """jsonschema-rs's `is_valid` for the schema at `ref`, or None when it cannot be used."""
     if _has_format(spec.pointer(ref), set()):
@@ -61,9 +69,8 @@ def _fast_accepts(ref: str) -> Callable[[Any], bool] | None:
         import jsonschema_rs
     except ImportError:
         return None
-    registry = jsonschema_rs.Registry([(spec.SPEC_URI, dict(spec.load_spec()))])
     compiled = jsonschema_rs.Draft202012Validator(
-        {"$ref": spec.SPEC_URI + ref}, registry=registry, validate_formats=False
+        {"$ref": spec.SPEC_URI + ref}, registry=_fast_registry(), validate_formats=False
     )
 
     def accepts(body: Any) -> bool:

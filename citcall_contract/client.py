@@ -100,6 +100,7 @@ class _Call(Generic[T]):
     body: dict[str, Any]
     content: bytes
     parse: Callable[[Mapping[str, Any]], T]
+    attempt: int = 0  # the round being sent, 1-based: set by `_send`
 
 
 class _TryAgain(Exception):
@@ -318,9 +319,9 @@ class _Core:
         if remaining <= 0:
             raise CitcallConnectionError(
                 call.operation,
-                1,
+                call.attempt,
                 f"the {self.deadline:g} s deadline passed before sending",
-                self.shown_hosts[: index + 1],
+                self.shown_hosts[:index],
             )
         url = self.url(index, call.path)
         if remaining >= self._longest_wait:
@@ -447,10 +448,10 @@ class _Core:
         hosts = self.shown_hosts[: index + 1]
         error: CitcallError | _TryAgain
         if isinstance(exc, NOT_SENT_RETRYABLE):
-            not_sent = CitcallConnectionError(call.operation, 1, reason, hosts)
+            not_sent = CitcallConnectionError(call.operation, call.attempt, reason, hosts)
             error = _TryAgain(not_sent, reason=reason, hosts=hosts)
         elif isinstance(exc, NOT_SENT_FINAL):
-            error = CitcallConnectionError(call.operation, 1, reason, hosts)
+            error = CitcallConnectionError(call.operation, call.attempt, reason, hosts)
         else:
             logger.warning("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
             error = CitcallOutcomeUnknownError(
@@ -602,6 +603,7 @@ class Citcall:
         attempt = 0
         while True:
             attempt += 1
+            call.attempt = attempt
             try:
                 return self._attempt(call, deadline_at)
             except _TryAgain as again:
@@ -751,6 +753,7 @@ class AsyncCitcall:
         attempt = 0
         while True:
             attempt += 1
+            call.attempt = attempt
             try:
                 return await self._bounded_attempt(call, deadline_at)
             except _TryAgain as again:
