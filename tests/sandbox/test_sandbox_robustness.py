@@ -42,7 +42,7 @@ BODIES = st.dictionaries(FIELDS, JSON_VALUES | st.from_regex(r"\+?62[0-9]{8,14}"
 
 async def _post(path: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
     transport = httpx.ASGITransport(app=APP)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         return await client.post(path, content=content, headers=headers)
 
 
