@@ -5,10 +5,14 @@ receivers that answer too much or too slowly."""
 from __future__ import annotations
 
 import contextlib
+import json
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -242,3 +246,19 @@ def test_callback_url_userinfo_is_hidden_in_deliveries(receiver):
     assert "s3cret" not in listed
     assert delivery["url"].startswith("http://***@127.0.0.1:")
     assert "s3cret" not in repr(running.state.deliveries._items[0])
+
+
+@pytest.mark.skipif(shutil.which("php") is None, reason="php-cli is not installed")
+def test_a_php_client_built_like_the_official_sdk(server):
+    script = Path(__file__).parent / "php" / "sdk_motp.php"
+    done = subprocess.run(
+        ["php", str(script), server.base_url, API_KEY],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    url, status, body = done.stdout.splitlines()[:3]
+    assert url.endswith("//v3/motp")
+    assert " 200 " in status
+    assert json.loads(body)["rc"] == 0
