@@ -264,3 +264,12 @@ def test_config_refuses_bad_fault_settings():
     for bad in ({"latency": -1}, {"slow_delay": float("nan")}, {"late_callback_delay": -0.1}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             SandboxConfig(**bad)  # type: ignore[arg-type]
+
+
+async def test_the_request_log_keeps_a_bounded_msisdn(make_sandbox):
+    async with make_sandbox(max_logged_requests=3) as sandbox:
+        for _ in range(5):
+            await sandbox.client.post("/motp", json={"msisdn": "6" * 50_000}, headers=AUTH)
+        records = sandbox.state.requests.snapshot()
+    assert len(records) == 3
+    assert all(len(r["msisdn"]) <= 32 for r in records)
