@@ -1,7 +1,10 @@
-"""`citcall-contract sdk GENERATOR -o DIR`: an SDK for another language, from the spec.
+"""`citcall-contract sdk GENERATOR -o DIR [--check]`: an SDK for another language, from the spec.
 
 Runs the pinned OpenAPI Generator on the SDK view of the spec (`citcall_contract.sdk_view`:
-callbacks, webhooks and links left out, 3.1-only keywords rewritten), offline.
+callbacks, webhooks and links left out, 3.1-only keywords rewritten, scalar unions in the
+form each generator types well), offline. `--check` then builds the SDK with its
+conformance program (`citcall_contract.conformance`), runs it against the embedded
+sandbox and prints a matrix of check x language; `all` does the four targets at once.
 """
 
 from __future__ import annotations
@@ -12,10 +15,16 @@ from pathlib import Path
 
 HELP = "Generate an SDK for another language (OpenAPI Generator, e.g. go, typescript-fetch)."
 
+#: `GENERATOR` value for every target that has a conformance program.
+ALL = "all"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "generator", metavar="GENERATOR", help="OpenAPI Generator name: go, typescript-fetch, ..."
+        "generator",
+        metavar="GENERATOR",
+        help="OpenAPI Generator name: go, typescript-fetch, php, python, ...; "
+        f"'{ALL}' for the four conformance-tested targets, each in DIR/<generator>",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write"
@@ -27,19 +36,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE[,KEY=VALUE]",
         help="generator options (repeatable), e.g. packageName=citcall",
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build the SDK and run its conformance program against the embedded sandbox",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from citcall_contract.extras import require
 
     require("sdk", "citcall-contract sdk")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from citcall_contract.conformance.matrix import (
+        NoConformanceProgram,
+        check_sdks,
+        check_target,
+        failed_generators,
+        format_matrix,
+    )
+    from citcall_contract.conformance.targets import TARGETS
     from citcall_contract.sdk_generator import GeneratorError, generate, parse_properties
 
+    if args.generator == ALL:
+        sdks = {generator: args.output / generator for generator in TARGETS}
+    else:
+        sdks = {args.generator: args.output}
     try:
         properties = parse_properties(args.additional_properties)
-        output = generate(args.generator, args.output, properties)
-    except (GeneratorError, ValueError) as exc:
+        if args.check:
+            for generator in sdks:
+                check_target(generator)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = list(
+                pool.map(lambda item: generate(item[0], item[1], properties), sdks.items())
+            )
+    except (GeneratorError, ValueError, NoConformanceProgram) as exc:
         print(f"sdk: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote the {args.generator} SDK to {output}")
+    for generator, output in zip(sdks, written, strict=True):
+        print(f"wrote the {generator} SDK to {output}")
+    if not args.check:
+        return 0
+    results = check_sdks(sdks)
+    print(format_matrix(results))
+    failed = failed_generators(results)
+    if failed:
+        print(f"sdk: conformance failed for {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
