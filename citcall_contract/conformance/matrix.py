@@ -33,6 +33,7 @@ class LanguageResult:
 
     generator: str
     error: str | None = None
+    missing_tool: bool = False
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
     @property
@@ -62,6 +63,7 @@ def _check_one(generator: str, sdk: Path, plan: Mapping[str, Any], work: Path) -
         run_program(command, plan_file, report_file, work)
     except (ToolMissing, BuildFailed) as exc:
         result.error = str(exc)
+        result.missing_tool = isinstance(exc, ToolMissing)
     report = None
     if report_file.is_file():
         report = json.loads(report_file.read_text(encoding="utf-8"))

@@ -108,7 +108,7 @@ def _typescript(sdk: Path, work: Path) -> list[str]:
         "include": ["../src/**/*.ts", "conformance.ts"],
     }
     (folder / "tsconfig.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    _run([node, tsc, "-p", str(folder)], sdk)
+    _run([tsc, "-p", str(folder)], sdk)
     return [node, str(folder / "build" / "conformance" / "conformance.js")]
 
 
