@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     results = check_sdks(sdks)
     print(format_matrix(results))
+    for generator, result in results.items():
+        if result.missing_tool:
+            print(f"sdk: {generator}: {result.error}", file=sys.stderr)
     failed = failed_generators(results)
     if failed:
         print(f"sdk: conformance failed for {', '.join(failed)}", file=sys.stderr)

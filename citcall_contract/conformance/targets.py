@@ -184,7 +184,15 @@ def _python(sdk: Path, work: Path) -> list[str]:
     packages = [p.parent.name for p in sdk.glob("*/api_client.py")]
     if len(packages) != 1:
         raise BuildFailed(f"{sdk} holds no single generated Python package")
-    _run([sys.executable, "-c", f"import {packages[0]}"], sdk, {"PYTHONPATH": str(sdk)})
+    try:
+        _run([sys.executable, "-c", f"import {packages[0]}"], sdk, {"PYTHONPATH": str(sdk)})
+    except BuildFailed as exc:
+        lacking = re.search(r"No module named '([^']+)'", str(exc))
+        if lacking is None:
+            raise
+        raise ToolMissing(
+            f"the python SDK needs {lacking.group(1)!r}: pip install 'citcall-contract[sdk]'"
+        ) from None
     program = program_dir("python") / "conformance.py"
     return [sys.executable, str(program), str(sdk), packages[0]]
 
