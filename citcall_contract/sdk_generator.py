@@ -2,7 +2,9 @@
 
 The PyPI package bundles the generator's jar, so nothing is downloaded: the jar runs on
 the machine's Java. Java's proxies point at a closed local port, so the generator cannot
-reach the network even if a future option asked it to.
+reach the network even if a future option asked it to. For Go and PHP the generator also
+renders the kit's own templates (`sdk_templates/<generator>/`) into the SDK: Go's readers
+for `rc` and `price`, and a Composer-free `autoload.php` for PHP.
 """
 
 from __future__ import annotations

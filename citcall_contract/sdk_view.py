@@ -73,10 +73,11 @@ def sdk_view(spec: Mapping[str, Any] | None = None, generator: str | None = None
         _simplify_schema(schema)
     form = SCALAR_UNION_FORMS.get(generator or "")
     if form is not None:
-        for name, schema in list(schemas.items()):
-            types = scalar_union_types(schema, schemas)
+        # Read every union before rewriting any, so a `$ref` to one still reads its types.
+        unions = {name: scalar_union_types(schema, schemas) for name, schema in schemas.items()}
+        for name, types in unions.items():
             if types:
-                schemas[name] = _scalar_union(schema, types, form)
+                schemas[name] = _scalar_union(schemas[name], types, form)
     return document
 
 
