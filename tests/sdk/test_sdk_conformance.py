@@ -161,3 +161,25 @@ def test_judge_fails_a_field_lost_in_the_round_trip() -> None:
     outcome = judge(PLAN, report)["examples of sendSms"]
     assert not outcome.ok
     assert outcome.detail.startswith("success: round trip gave")
+
+
+@pytest.mark.parametrize(("ok", "code"), [(True, 0), (False, 1)])
+def test_check_prints_the_matrix_and_exits_by_its_cells(
+    ok: bool, code: int, tmp_path, monkeypatch, capsys
+) -> None:
+    """The command's exit code and output follow the judged cells (generation stubbed out)."""
+    import citcall_contract.conformance.matrix as matrix
+    import citcall_contract.sdk_generator as generator
+
+    monkeypatch.setattr(generator, "generate", lambda name, output, properties: output)
+    outcomes = judge(PLAN, perfect_report(PLAN))
+    if not ok:
+        outcomes["wrong code is rc 79"] = Outcome(False, "rc 0, success True")
+    monkeypatch.setattr(
+        matrix, "check_sdks", lambda sdks: {g: LanguageResult(g, outcomes=outcomes) for g in sdks}
+    )
+    assert main(["sdk", "php", "-o", str(tmp_path), "--check"]) == code
+    printed = capsys.readouterr()
+    assert printed.out.splitlines()[1].split() == ["PHP"]
+    assert ("PHP / wrong code is rc 79: rc 0, success True" in printed.out) is not ok
+    assert ("sdk: conformance failed for php" in printed.err) is not ok
