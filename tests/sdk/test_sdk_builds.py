@@ -83,6 +83,8 @@ def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tm
     script = "console.log(JSON.stringify(require(process.argv[1]).ResponseCode))"
     printed = run([node, "-e", script, str(build / "models" / "ResponseCode.js")], out)
     assert json.loads(printed) == RC_NAMES
+    rc_type = (out / "src" / "models" / "Rc.ts").read_text(encoding="utf-8")
+    assert "export type Rc = number | string;" in rc_type
     apis = "".join(p.read_text(encoding="utf-8") for p in out.rglob("apis/*.ts"))
     assert apis
     for operation_id in spec.operations():
@@ -193,3 +195,23 @@ print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": p
             rc = example["rc"]
             expected = codes.describe_rc(rc).name if isinstance(rc, int) else None
             assert parsed["rc_name"] == expected, (op_id, example)
+
+
+# --- PHP ---------------------------------------------------------------------------------------
+
+
+def test_php_loads_without_composer_and_has_the_rc_enum(sdks: dict[str, Path]) -> None:
+    """`autoload.php` alone loads the SDK (and Guzzle from the include path); rc is a scalar."""
+    php = require("php", "PHP is not installed (Debian package `php-cli`, installed by .ci/run)")
+    out = sdks["php"]
+    assert not (out / "vendor").exists()
+    script = r"""
+        require $argv[1];
+        $names = (new ReflectionClass('OpenAPI\Client\Model\ResponseCode'))->getConstants();
+        $model = OpenAPI\Client\ObjectSerializer::deserialize(
+            json_decode('{"rc":"00","price":450}'), '\OpenAPI\Client\Model\SmsResponse');
+        echo json_encode(['names' => $names, 'rc' => $model->getRc(),
+            'price' => $model->getPrice(), 'guzzle' => class_exists('GuzzleHttp\Client')]);
+    """
+    printed = json.loads(run([php, "-r", script, str(out / "autoload.php")], out))
+    assert printed == {"names": RC_NAMES, "rc": "00", "price": 450, "guzzle": True}
