@@ -240,6 +240,7 @@ async def test_in_process_drop_raises_a_remote_protocol_error(make_sandbox):
                 )
             assert isinstance(caught.value, httpx.RemoteProtocolError)
             assert caught.value.fault == name
+            assert caught.value.request.url.path == "/motp"
             assert caught.value.processed is fault_named(name).processed
             assert len(sandbox.state.sends(_number(name))) == int(fault_named(name).processed)
         assert sandbox.state.fault_for("+" + _number("slow")) == fault_named("slow")
