@@ -126,7 +126,7 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
         if checks_callback_url and isinstance(url, str) and not is_allowed(url, allow_hosts):
             detail = "callback_url host is not in the sandbox's callback allowlist"
             return _answer(error_body(callback_refused, detail)), msisdn
-        fault = state.fault_for(msisdn)
+        fault = state.fault_of(op_id, msisdn)
         if fault is not None:
             attempt = state.next_attempt(fault, international_msisdn(body["msisdn"]))
             result = BEHAVIOURS[fault.name](

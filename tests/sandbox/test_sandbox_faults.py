@@ -22,6 +22,8 @@ from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.sandbox.faults import ConnectionDropped
 from citcall_contract.scenarios import fault_for, fault_named, faults, scenarios
 
+ORDINARY = "6281234567890"
+VALID_SMS = {"msisdn": ORDINARY, "senderid": "x", "text": "hi"}
 REQUIRED = {
     "slow",
     "drop_before",
@@ -274,3 +276,22 @@ async def test_the_request_log_keeps_a_bounded_msisdn(make_sandbox):
         records = sandbox.state.requests.snapshot()
     assert len(records) == 3
     assert all(len(r["msisdn"]) <= 32 for r in records)
+
+
+async def test_injected_faults_apply_to_any_number_once(make_sandbox):
+    async with make_sandbox() as sandbox:
+        sandbox.state.inject_fault("drop_after", operation="motp")
+        sandbox.state.inject_fault("html_502", times=2)
+        first = await sandbox.client.post("/sms", json=VALID_SMS, headers=AUTH)
+        with pytest.raises(ConnectionDropped):
+            await sandbox.client.post("/motp", json={"msisdn": ORDINARY, "retry": 0}, headers=AUTH)
+        second = await sandbox.client.post(
+            "/motp", json={"msisdn": ORDINARY, "retry": 0}, headers=AUTH
+        )
+        third = await sandbox.call("motp", {"msisdn": ORDINARY, "retry": 0})
+        assert (first.status_code, second.status_code, third["rc"]) == (502, 502, 0)
+        faults_seen = [r["fault"] for r in sandbox.state.requests.snapshot()]
+        assert faults_seen == ["html_502", "drop_after", "html_502", None]
+        assert len(sandbox.state.sends(ORDINARY, "motp")) == 2
+        with pytest.raises(KeyError, match="known"):
+            sandbox.state.inject_fault("no_such_fault")
