@@ -295,3 +295,13 @@ async def test_injected_faults_apply_to_any_number_once(make_sandbox):
         assert len(sandbox.state.sends(ORDINARY, "motp")) == 2
         with pytest.raises(KeyError, match="known"):
             sandbox.state.inject_fault("no_such_fault")
+
+
+def test_the_fault_table_is_served(server):
+    rows = httpx.get(f"{server.base_url}/_sandbox/faults").json()
+    assert {row["name"]: row["msisdn"] for row in rows} == {
+        name: row.msisdn for name, row in faults().items()
+    }
+    assert next(r for r in rows if r["name"] == "slow")["delay"] == fault_named("slow").number(
+        "delay"
+    )
