@@ -7,9 +7,12 @@ itself (balance 14, verification 78-81). Every business outcome is HTTP 200 with
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,15 +22,17 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from citcall_contract.codes import is_success, rc_named
-from citcall_contract.hosts import is_allowed
+from citcall_contract.codes import is_success, parse_rc, rc_named
+from citcall_contract.hosts import host_header_name, is_allowed, is_loopback_host
+from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.auth import check_authorization
 from citcall_contract.sandbox.config import SandboxConfig
+from citcall_contract.sandbox.faults import BEHAVIOURS, ConnectionDropped
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
-from citcall_contract.scenarios import forced_rc, validation_rules
+from citcall_contract.scenarios import faults, forced_rc, validation_rules
 from citcall_contract.spec import Operation, operation_callback, operations
 
 logger = logging.getLogger("citcall_contract.sandbox")
@@ -36,6 +41,7 @@ logger = logging.getLogger("citcall_contract.sandbox")
 #: documented `/gateway/v3` and the named hosts' `/v3`.
 BASE_PATHS = ("", "/gateway/v3", "/v3")
 INSPECTION_PREFIX = "/_sandbox"
+_SLASHES = re.compile("/{2,}")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -67,8 +73,23 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _reject(rejection: Rejection) -> Response:
-    return json_response(error_body(rejection.rc, rejection.detail, rejection.info))
+def rejection_body(rejection: Rejection) -> dict[str, Any]:
+    return error_body(rejection.rc, rejection.detail, rejection.info)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """An answer and what the request did: the fault applied, processed or not, rc, trxid."""
+
+    response: Response
+    processed: bool = False
+    body: Mapping[str, Any] | None = None
+    fault: str | None = None
+    delay: float = 0.0
+
+
+def _answer(body: dict[str, Any], processed: bool = False) -> _Outcome:
+    return _Outcome(json_response(body), processed, body)
 
 
 def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) -> Endpoint:
@@ -82,37 +103,94 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
     # Only operations that post callbacks care where `callback_url` points.
     checks_callback_url = operation_callback(op_id) is not None
 
-    async def endpoint(request: Request) -> Response:
+    async def handle(request: Request) -> tuple[_Outcome, object]:
+        """The outcome and the msisdn as received (None before the body is read)."""
         if request.method != "POST":
-            return json_response(error_body(wrong_method, f"{request.method} {op.path}; use POST"))
+            wrong = error_body(wrong_method, f"{request.method} {op.path}; use POST")
+            return _answer(wrong), None
         refused = check_authorization(request.headers.get("authorization"), config)
         if refused is not None:
-            return json_response(error_body(refused))
+            return _answer(error_body(refused)), None
         raw = await _read_body(request, config.max_body_bytes)
         if raw is None:
             detail = f"body larger than {config.max_body_bytes} bytes"
-            return json_response(error_body(invalid_json, detail))
+            return _answer(error_body(invalid_json, detail)), None
         body = parse_json_object(raw)
         if isinstance(body, Rejection):
-            return _reject(body)
+            return _answer(rejection_body(body)), None
+        msisdn = body.get("msisdn")
         rejection = request_checker.check(body)
         if rejection is not None:
-            return _reject(rejection)
+            return _answer(rejection_body(rejection)), msisdn
         url = body.get("callback_url")
         if checks_callback_url and isinstance(url, str) and not is_allowed(url, allow_hosts):
             detail = "callback_url host is not in the sandbox's callback allowlist"
-            return json_response(error_body(callback_refused, detail))
+            return _answer(error_body(callback_refused, detail)), msisdn
+        fault = state.fault_of(op_id, msisdn)
+        if fault is not None:
+            attempt = state.next_attempt(fault, international_msisdn(body["msisdn"]))
+            result = BEHAVIOURS[fault.name](
+                fault, config, lambda: handler(state, op_id, body, False), attempt
+            )
+            outcome = _Outcome(
+                result.response, result.processed, result.body, fault.name, result.delay
+            )
+            return outcome, msisdn
         forced = forced_rc(body["msisdn"])
         if forced is not None and not is_success(forced):
-            return json_response(error_body(forced))
-        return json_response(handler(state, op_id, body, forced is not None))
+            return _answer(error_body(forced)), msisdn
+        answer = handler(state, op_id, body, forced is not None)
+        return _answer(answer, is_success(answer.get("rc"))), msisdn
+
+    async def endpoint(request: Request) -> Response:
+        outcome, msisdn = await handle(request)
+        answered = outcome.body or {}
+        rc = answered.get("rc")
+        trxid = answered.get("trxid")
+        state.requests.add(
+            operation=op_id,
+            path=op.path,
+            msisdn=msisdn,
+            fault=outcome.fault,
+            processed=outcome.processed,
+            rc=_rc_or_none(rc),
+            trxid=trxid if isinstance(trxid, str) else None,
+        )
+        delay = outcome.delay + config.latency
+        if delay:
+            await asyncio.sleep(delay)
+        return outcome.response
 
     return endpoint
+
+
+def _rc_or_none(raw: object) -> int | None:
+    try:
+        return parse_rc(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
     async def deliveries(request: Request) -> Response:
         return json_response(state.deliveries.snapshot(request.query_params.get("trxid")))
+
+    def _filters(request: Request) -> tuple[str | None, str | None]:
+        return request.query_params.get("msisdn"), request.query_params.get("operation")
+
+    async def requests(request: Request) -> Response:
+        return json_response(state.requests.snapshot(*_filters(request)))
+
+    async def sends(request: Request) -> Response:
+        return json_response(state.sends(*_filters(request)))
+
+    async def fault_table(request: Request) -> Response:
+        rows = [
+            {"name": f.name, "msisdn": f.msisdn, "processed": f.processed, **f.params}
+            | {"description": f.description}
+            for f in faults().values()
+        ]
+        return json_response(rows)
 
     async def health(request: Request) -> Response:
         return json_response(
@@ -121,6 +199,7 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
                 "transactions": len(state.otps),
                 "pending_callbacks": state.dispatcher.pending,
                 "deliveries": len(state.deliveries),
+                "requests": len(state.requests),
                 "balance": state.balance.remaining,
             }
         )
@@ -129,10 +208,29 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
         state.reset()
         return json_response({"status": "reset"})
 
+    allowed = {name.strip("[]").lower() for name in state.config.inspection_allow_hosts}
+
+    def loopback_only(endpoint: Endpoint) -> Endpoint:
+        """Refuse a `Host` that is not a loopback name: a page on another site that
+        rebinds its DNS name to 127.0.0.1 still sends its own name, so it cannot read
+        OTP deliveries or reset the sandbox."""
+
+        async def guarded(request: Request) -> Response:
+            host = host_header_name(request.headers.get("host"))
+            if host is None or not (is_loopback_host(host) or host in allowed):
+                detail = "inspection endpoints answer loopback Host names only"
+                return json_response(error_body(rc_named("UNKNOWN_ERROR"), detail), 403)
+            return await endpoint(request)
+
+        return guarded
+
     return [
-        Route(f"{INSPECTION_PREFIX}/deliveries", deliveries, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/health", health, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/reset", reset, methods=["POST"]),
+        Route(f"{INSPECTION_PREFIX}/deliveries", loopback_only(deliveries), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/health", loopback_only(health), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/requests", loopback_only(requests), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/sends", loopback_only(sends), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/faults", loopback_only(fault_table), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/reset", loopback_only(reset), methods=["POST"]),
     ]
 
 
@@ -147,17 +245,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ConnectionDropped):  # a fault in-process, raised on to the caller
+        return json_response(error_body(rc_named("UNKNOWN_ERROR"), str(exc)), 500)
     logger.exception("sandbox error on %s %s", request.method, request.url.path)
     return json_response(error_body(rc_named("UNKNOWN_ERROR"), "sandbox error"), 500)
 
 
-def create_app(config: SandboxConfig | None = None) -> Starlette:
+def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     """A sandbox app with its own state. Validators are compiled (once per process) here."""
     config = config or SandboxConfig()
     state = SandboxState.create(config)
     missing = sorted(set(operations()) - set(HANDLERS))
     if missing:
         raise RuntimeError(f"the sandbox has no handler for operations {missing}")
+    unknown_faults = sorted(set(faults()) - set(BEHAVIOURS))
+    if unknown_faults:
+        raise RuntimeError(f"the sandbox has no behaviour for faults {unknown_faults}")
     routes: list[BaseRoute] = []
     for op in operations().values():
         endpoint = _operation_endpoint(state, op, HANDLERS[op.operation_id])
@@ -173,6 +276,31 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         HTTPException: _http_error,
         Exception: _server_error,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app = SandboxApp(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     app.state.sandbox = state
     return app
+
+
+def normalize_path(path: str) -> str:
+    """The path as the gateway reads it: repeated slashes merged, a trailing slash dropped.
+
+    The official PHP SDK (3.4) joins `https://pub.citcall.com/` and `/v3/motp` into
+    `//v3/motp`; the gateway's front servers merge slashes, so it works in production.
+    """
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path
+
+
+class SandboxApp(Starlette):
+    """Starlette, with paths read the way the gateway reads them (`normalize_path`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            normal = normalize_path(path)
+            if normal != path:
+                scope = {**scope, "path": normal, "raw_path": normal.encode("utf-8")}
+        await super().__call__(scope, receive, send)
