@@ -146,7 +146,8 @@ def _curl(operation_id: str, example: Mapping[str, Any], base_url: str, api_key:
     url = base_url.rstrip("/") + op.path
     return "\n".join(
         [
-            f"curl -sS -X {op.method.upper()} {shlex.quote(url)} \\",
+            f"curl -sS -X {op.method.upper()} \\",
+            f"  {shlex.quote(url)} \\",
             f"  -H {shlex.quote('Authorization: Apikey ' + api_key)} \\",
             "  -H 'Content-Type: application/json' \\",
             f"  -d {shlex.quote(_compact_json(example))}",

@@ -37,13 +37,19 @@ CONTENT_SECURITY_POLICY = (
 
 #: Redoc's layout variables for laptop screens (its three panels start at 1280 px).
 #: Redoc gives the samples panel half of the content area and the sidebar 285 px, which
-#: leaves the prose, the schemas and the code tables about 450 px at 1400 px: here the
-#: sidebar is narrower and the samples panel takes 40 %, so the middle column gets
-#: about 60 % of what is left. The first cell of a row in the introduction's tables (an rc,
-#: a dial code) never wraps: a code split over two lines reads as two codes.
+#: leaves the prose, the schemas and the code tables about 400 px at 1280 px and 480 px
+#: at 1440 px. Here the sidebar and the gaps are narrower and the samples panel takes
+#: 42 %; the introduction, whose side panel only lists the servers, gives it 28 %. Codes
+#: and names in the first two columns of the introduction's tables (rc, dial code, their
+#: names) never wrap: a code split over two lines reads as two codes.
 LAYOUT_CSS = """
-html:root { --sidebar-width: 250px; --panel-samples-width: 40%; }
-.md-table-wrapper td:first-child { white-space: nowrap; }
+html:root {
+  --sidebar-width: 240px;
+  --panel-samples-width: 42%;
+  --panel-gap-horizontal: var(--spacing-lg);
+}
+div:has(> [data-testid="middle-panel"] > [data-section-id="/"]) { --panel-samples-width: 28%; }
+.md-table-wrapper td:nth-child(-n + 2) code { white-space: nowrap; }
 """
 
 #: Redocly's page template, with the policy and the layout added (the template
