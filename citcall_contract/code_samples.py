@@ -24,6 +24,10 @@ from citcall_contract import spec
 #: The key shown in the docs' samples.
 PLACEHOLDER_API_KEY = "YOUR_API_KEY"
 
+#: Where the PHP sample loads the SDK from: the Composer-free `autoload.php` of an SDK
+#: generated into `sdk/php` (PSR-4 for the SDK, Guzzle from PHP's include path).
+PHP_AUTOLOADER = "sdk/php/autoload.php"
+
 
 @dataclass(frozen=True)
 class Language:
@@ -289,7 +293,7 @@ def _php(operation_id: str, example: Mapping[str, Any], base_url: str, api_key: 
     return "\n".join(
         [
             "<?php",
-            "require __DIR__ . '/vendor/autoload.php';",
+            f"require {_php_literal(PHP_AUTOLOADER)};  // citcall-contract sdk php -o sdk/php",
             "",
             f"use {namespace}\\Api\\{api};",
             f"use {namespace}\\Configuration;",

@@ -28,6 +28,7 @@ import pytest
 from citcall_contract import Citcall, spec
 from citcall_contract.code_samples import (
     LANGUAGES,
+    PHP_AUTOLOADER,
     PLACEHOLDER_API_KEY,
     docs_example,
     render,
@@ -226,29 +227,38 @@ def go_programs(sdk_root: Path, samples: Mapping[tuple[str, str], str]) -> dict[
 
 
 def php_programs(sdk_root: Path, samples: Mapping[tuple[str, str], str]) -> dict[str, list[str]]:
-    """Every PHP sample next to a `vendor/autoload.php`: the SDK's PSR-4 map and Debian's Guzzle."""
+    """Every PHP sample run from the folder holding the SDK at `sdk/php`, as the sample says.
+
+    The SDK's own `autoload.php` loads it when the generator ships one; otherwise a tiny
+    PSR-4 loader in its place reads the SDK's map from composer.json and requires Debian's
+    Guzzle autoloaders.
+    """
     php = require("php", "php-cli is not installed (Debian package `php-cli`)")
     for autoloader in DEBIAN_PHP_AUTOLOADERS:
         if not Path(autoloader).is_file():
             missing(f"{autoloader} is missing (Debian php-guzzlehttp-guzzle, -psr7)")
+    work = sdk_root / "php-work"
     sdk = sdk_root / "php"
     composer = json.loads((sdk / "composer.json").read_text())
     [(namespace, folder)] = composer["autoload"]["psr-4"].items()
     assert namespace.rstrip("\\") == sdk_names().php_namespace
-    requires = "".join(f"require_once '{path}';\n" for path in DEBIAN_PHP_AUTOLOADERS)
-    (sdk / "vendor").mkdir()
-    (sdk / "vendor" / "autoload.php").write_text(
-        "<?php\n" + requires + "spl_autoload_register(function (string $class): void {\n"
-        f"    $prefix = {json.dumps(namespace)};\n"
-        "    if (strncmp($class, $prefix, strlen($prefix)) !== 0) { return; }\n"
-        f"    $file = dirname(__DIR__) . '/{folder.rstrip('/')}/'"
-        " . str_replace('\\\\', '/', substr($class, strlen($prefix))) . '.php';\n"
-        "    if (is_file($file)) { require $file; }\n"
-        "});\n"
-    )
+    loader = work / PHP_AUTOLOADER
+    loader.parent.parent.mkdir(parents=True)
+    loader.parent.symlink_to(sdk, target_is_directory=True)
+    if not loader.is_file():
+        requires = "".join(f"require_once '{path}';\n" for path in DEBIAN_PHP_AUTOLOADERS)
+        loader.write_text(
+            "<?php\n" + requires + "spl_autoload_register(function (string $class): void {\n"
+            f"    $prefix = {json.dumps(namespace)};\n"
+            "    if (strncmp($class, $prefix, strlen($prefix)) !== 0) { return; }\n"
+            f"    $file = __DIR__ . '/{folder.rstrip('/')}/'"
+            " . str_replace('\\\\', '/', substr($class, strlen($prefix))) . '.php';\n"
+            "    if (is_file($file)) { require $file; }\n"
+            "});\n"
+        )
     for op_id in OPERATIONS:
-        (sdk / f"{op_id}.php").write_text(samples[op_id, "php"])
-    return {op_id: [php, str(sdk / f"{op_id}.php")] for op_id in OPERATIONS}
+        (work / f"{op_id}.php").write_text(samples[op_id, "php"])
+    return {op_id: [php, str(work / f"{op_id}.php")] for op_id in OPERATIONS}
 
 
 BUILDERS = {"typescript": typescript_programs, "go": go_programs, "php": php_programs}
