@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "generate": "citcall_contract.commands.generate",
     "sandbox": "citcall_contract.commands.sandbox",
     "verify": "citcall_contract.commands.verify",
+    "record": "citcall_contract.commands.record",
+    "check-traffic": "citcall_contract.commands.check_traffic",
     "docs": "citcall_contract.commands.docs",
     "sdk": "citcall_contract.commands.sdk",
 }

@@ -136,7 +136,6 @@ class Relay:
             await self._exchange(exchange, receive)
         finally:
             exchange.elapsed = time.monotonic() - began
-        await self._answer(exchange, send)
         self.count += 1
         if exchange.problem is not None:
             self.problem_count += 1
@@ -144,7 +143,8 @@ class Relay:
                 where = f"{exchange.method} {urlsplit(exchange.url).path}"
                 self.problems.append(f"{where}: {exchange.problem}")
         if self.on_exchange is not None:
-            self.on_exchange(exchange)
+            self.on_exchange(exchange)  # before answering: once the client has it, it is kept
+        await self._answer(exchange, send)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
