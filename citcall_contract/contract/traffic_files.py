@@ -141,6 +141,10 @@ class _Reader:
             if end == len(self.buffer) and not self.eof and isinstance(value, int | float):
                 self._fill()  # a number at the window's edge may go on
                 continue
+            if end - self.pos > MAX_ENTRY_CHARS:
+                raise TrafficFileError(
+                    f"{self.name}: an entry larger than {MAX_ENTRY_CHARS} characters"
+                )
             self.pos = end
             return value
 
