@@ -222,6 +222,58 @@ def _schema_drifts(
     return drifts
 
 
+def _has_format(node: Any, depth: int = 0) -> bool:
+    node = spec.resolve(node)
+    if depth > 32:
+        return True  # be safe: a deep schema is left to the spec's validator
+    if isinstance(node, Mapping):
+        return "format" in node or any(_has_format(v, depth + 1) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_format(v, depth + 1) for v in node)
+    return False
+
+
+class SchemaCheck:
+    """The spec's validator for one schema, with a compiled fast path for valid bodies.
+
+    jsonschema-rs (when installed, as with the `sandbox` extra) only answers "valid",
+    formats off; a body it refuses, or one with a field whose schema has a `format`,
+    goes to the spec's own validator, which alone decides and explains a drift.
+    """
+
+    def __init__(self, ref: str) -> None:
+        self.validator = spec.validator(ref)
+        self.fast: Any = None
+        schema = spec.resolve(spec.pointer(ref))
+        properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+        rest = {k: v for k, v in schema.items() if k != "properties"}
+        self.format_fields: frozenset[str] | None = (
+            None
+            if _has_format(rest)
+            else frozenset(k for k, v in properties.items() if _has_format(v))
+        )
+        try:
+            import jsonschema_rs
+        except ImportError:
+            return
+        registry = jsonschema_rs.Registry([(spec.SPEC_URI, dict(spec.load_spec()))])
+        self.fast = jsonschema_rs.Draft202012Validator(
+            {"$ref": spec.SPEC_URI + ref}, registry=registry, validate_formats=False
+        )
+
+    def surely_valid(self, body: Any) -> bool:
+        if self.fast is None or self.format_fields is None:
+            return False
+        if isinstance(body, dict) and not self.format_fields.isdisjoint(body):
+            return False
+        return bool(self.fast.is_valid(body))
+
+    def drifts(self, body: Any, direction: str, where: str, secrets: list[str]) -> list[Drift]:
+        if self.surely_valid(body):
+            return []
+        return _schema_drifts(self.validator, body, direction, where, secrets)
+
+
 class TrafficChecker:
     """Feed it HAR entries with `check(entry, where)`; read `report` at the end."""
 
@@ -234,6 +286,13 @@ class TrafficChecker:
         self.report = TrafficReport()
         self._models = models
         self._webhooks = callback_kinds()
+        self._checks: dict[str, SchemaCheck] = {}
+
+    def _schema(self, ref: str) -> SchemaCheck:
+        check = self._checks.get(ref)
+        if check is None:
+            check = self._checks[ref] = SchemaCheck(ref)
+        return check
 
     def check(self, entry: Mapping[str, Any], where: str) -> None:
         request = entry.get("request")
@@ -279,7 +338,8 @@ class TrafficChecker:
             drifts.append(Drift("request", "(body)", "json", problem, "-", where))
         else:
             body = redact_body(body, "request", otp_text)
-            drifts += _schema_drifts(operation.request_validator(), body, "request", where, secrets)
+            check = self._schema(operation.request_schema_ref())
+            drifts += check.drifts(body, "request", where, secrets)
         drifts += self._check_answer(operation, entry, where, secrets, otp_text, report)
         for drift in drifts:
             report.add(drift)
@@ -308,14 +368,16 @@ class TrafficChecker:
             documented = "default" in operation.definition.get("responses", {})
             if problem is None and isinstance(body, dict) and "rc" in body and documented:
                 self._note_rc(body, report)
-                validator = operation.response_validator("default")
-                return _schema_drifts(validator, body, "response", where, secrets)
+                check = self._schema(operation.response_schema_ref("default"))
+                return check.drifts(body, "response", where, secrets)
             return []
         body, problem = _decode(text)
         if problem is not None:
             return [Drift("response", "(body)", "json", problem, _example(text, secrets), where)]
         body = redact_body(body, "response", otp_text)
-        drifts = _schema_drifts(operation.response_validator(), body, "response", where, secrets)
+        drifts = self._schema(operation.response_schema_ref()).drifts(
+            body, "response", where, secrets
+        )
         if isinstance(body, dict):
             self._note_rc(body, report, drifts, where)
         model_name = operation.response_schema_ref().rsplit("/", 1)[-1]
@@ -401,7 +463,8 @@ class TrafficChecker:
         else:
             body = redact_body(body, "callback")
             hook = self._webhooks[kind]
-            drifts += _schema_drifts(hook.validator, body, "callback", where, secrets)
+            ref = spec.webhooks()[kind].schema_ref
+            drifts += self._schema(ref).drifts(body, "callback", where, secrets)
             if isinstance(body, dict) and "rc" in body:
                 self._note_rc(body, report, drifts, where)
             drifts += self._parse_with_model(hook.schema, body, "callback", where, secrets)
