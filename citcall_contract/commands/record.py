@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
@@ -83,14 +84,30 @@ def _serve(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     relay = Relay(args.upstream, limits, on_exchange=writer)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        sock.close()
+        writer.close()
+        print(
+            f"citcall-contract record: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    host = f"[{args.host}]" if ":" in args.host else args.host
     print(
-        f"citcall-contract record: http://{args.host}:{args.port} -> {args.upstream}, "
+        f"citcall-contract record: http://{host}:{sock.getsockname()[1]} -> {args.upstream}, "
         f"writing {writer.path}",
         flush=True,
     )
+    config = uvicorn.Config(relay, log_level="warning", access_log=False, lifespan="on")
     try:
-        uvicorn.run(relay, host=args.host, port=args.port, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
+        sock.close()
         writer.close()
         print(f"citcall-contract record: {writer.count} exchanges in {writer.path}")
     return 0
