@@ -10,7 +10,7 @@ from traffic_support import API_KEY, DriftingGateway, recording
 
 from citcall_contract import Citcall, spec
 from citcall_contract.cli import main
-from citcall_contract.sandbox import SandboxConfig, create_app
+from citcall_contract.sandbox import SandboxConfig, SandboxServer
 
 HEADERS = {"Authorization": f"Apikey {API_KEY}"}
 
@@ -30,8 +30,10 @@ def _callback_entry(url: str, payload: dict) -> dict:
 
 
 def test_sandbox_traffic_is_recorded_redacted_and_conforms(tmp_path, capsys):
-    app = create_app(SandboxConfig(api_key=API_KEY))
-    with recording(app, tmp_path / "rec") as rec:
+    with (
+        SandboxServer(SandboxConfig(api_key=API_KEY), host="127.0.0.1", port=0) as sandbox,
+        recording(sandbox.base_url, tmp_path / "rec") as rec,
+    ):
         with Citcall(API_KEY, base_url=rec.proxy) as client:
             call = client.miscall("6281234567890", valid_time=300)
             otp = call.token[-4:]

@@ -13,6 +13,8 @@ from citcall_contract.contract.recorder import TrafficWriter
 from citcall_contract.contract.relay import Limits, Relay, ServedApp
 from citcall_contract.sandbox import SandboxConfig, create_app
 
+__all__ = ["API_KEY", "DriftingGateway", "Recording", "SandboxConfig", "recording"]
+
 API_KEY = "traffic-secret-key-0123"
 
 
@@ -57,12 +59,19 @@ class DriftingGateway:
 
 
 @contextmanager
-def recording(upstream_app: Any, out: Path, limits: Limits | None = None) -> Iterator[Recording]:
-    with ServedApp(upstream_app) as upstream:
-        base = upstream.base_url + "/gateway/v3"
-        writer = TrafficWriter(out, base)
-        try:
-            with ServedApp(Relay(base, limits, on_exchange=writer)) as proxy:
-                yield Recording(base, proxy.base_url, writer)
-        finally:
-            writer.close()
+def recording(upstream: Any, out: Path, limits: Limits | None = None) -> Iterator[Recording]:
+    """The recorder in front of `upstream`: a running server's URL, or an app to serve."""
+    if isinstance(upstream, str):
+        yield from _record_to(upstream + "/gateway/v3", out, limits)
+        return
+    with ServedApp(upstream) as served:
+        yield from _record_to(served.base_url + "/gateway/v3", out, limits)
+
+
+def _record_to(base: str, out: Path, limits: Limits | None) -> Iterator[Recording]:
+    writer = TrafficWriter(out, base)
+    try:
+        with ServedApp(Relay(base, limits, on_exchange=writer)) as proxy:
+            yield Recording(base, proxy.base_url, writer)
+    finally:
+        writer.close()
