@@ -166,3 +166,29 @@ def test_secrets_and_otps_are_found_and_masked():
     masked = redact_body({"text": "Code 4829 for 08123"}, "request", otp_text=True)
     assert masked == {"text": "Code 0000 for 00000"}
     assert redact_body({"token": 4829}, "request") == {"token": 0}
+
+
+@pytest.mark.parametrize("base", ["ftp://127.0.0.1/v3", "127.0.0.1:8090/v3"])
+def test_a_bad_base_url_is_refused_in_one_line(tmp_path, capsys, base):
+    path = tmp_path / "t.jsonl"
+    path.write_text("")
+    assert main(["check-traffic", str(path), "--base-url", base]) == 2
+    err = capsys.readouterr().err
+    assert "--base-url" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_base64_har_content_is_decoded(tmp_path):
+    import base64
+
+    item = entry(
+        "https://pub.citcall.com/v3/asynccall", {"msisdn": "6281234567890", "gateway": 0}, None
+    )
+    item["response"]["content"] = {
+        "mimeType": "application/json",
+        "encoding": "base64",
+        "text": base64.b64encode(json.dumps(SUCCESS).encode()).decode(),
+    }
+    checker = TrafficChecker()
+    checker.check(item, "x")
+    assert checker.report.operations["POST /asynccall"].conforming == 1
