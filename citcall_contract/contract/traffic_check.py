@@ -29,6 +29,8 @@ from citcall_contract.contract.redaction import (
 
 #: Distinct drifts kept per operation; beyond that only counts grow.
 MAX_DRIFTS = 200
+#: Distinct unknown rc values kept per operation.
+MAX_NEW_RCS = 100
 MAX_EXAMPLE_CHARS = 120
 _SLASHES = re.compile(r"/{2,}")
 
@@ -360,7 +362,11 @@ class TrafficChecker:
         response = entry.get("response")
         status = response.get("status") if isinstance(response, Mapping) else None
         if not isinstance(status, int) or status <= 0:
-            return [Drift("response", "(status)", "answer", "no answer recorded", "-", where)]
+            citcall = entry.get("_citcall")
+            problem = citcall.get("problem") if isinstance(citcall, Mapping) else None
+            message = f"no usable answer: {problem}" if problem else "no answer recorded"
+            message = redact_text(str(message), secrets)
+            return [Drift("response", "(status)", "answer", message, "-", where)]
         text = _response_text(entry)
         if status != 200:
             # The spec's `default`: from a proxy or maintenance page; JSON then has `rc`.
@@ -396,7 +402,8 @@ class TrafficChecker:
         except ValueError:
             return  # the schema check names the field
         if not codes.describe_rc(rc).known:
-            report.new_rcs[rc] += 1
+            if rc in report.new_rcs or len(report.new_rcs) < MAX_NEW_RCS:
+                report.new_rcs[rc] += 1
             if drifts is not None:
                 message = f"rc {rc} is not in the spec's ResponseCode table"
                 drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))

@@ -117,6 +117,7 @@ def test_a_drifting_gateway_is_caught_naming_the_field(tmp_path, capsys):
     )
 
     out_json = tmp_path / "report.json"
+    out_junit = tmp_path / "report.xml"
     code = main(
         [
             "check-traffic",
@@ -125,6 +126,8 @@ def test_a_drifting_gateway_is_caught_naming_the_field(tmp_path, capsys):
             rec.upstream,
             "--json",
             str(out_json),
+            "--junit",
+            str(out_junit),
         ]
     )
     out = capsys.readouterr().out
@@ -143,5 +146,17 @@ def test_a_drifting_gateway_is_caught_naming_the_field(tmp_path, capsys):
     [price] = ops["POST /sms"]["drifts"]
     assert json.loads(price["example"]) == {"amount": 450, "currency": "IDR"}
     assert "DRIFT POST /sms · response price" in out
+    failing = {
+        case.get("name"): case.find("failure").text
+        for case in ET.parse(out_junit).iter("testcase")
+        if case.find("failure") is not None
+    }
+    assert set(failing) == {
+        "POST /sms",
+        "POST /asynccall",
+        "POST /verify",
+        "callback missedCallStatus",
+    }
+    assert "response price (anyOf)" in failing["POST /sms"]
     assert API_KEY not in out
     assert API_KEY not in out_json.read_text()
