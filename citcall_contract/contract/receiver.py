@@ -119,15 +119,11 @@ class CallbackReceiver:
         elif len(body) > MAX_BODY_BYTES:
             problem = f"body larger than {MAX_BODY_BYTES} bytes"
         else:
-            try:
-                payload = json.loads(body)
-            except ValueError:
-                problem = "body is not JSON"
-            else:
-                try:
-                    parse_callback(payload, kind=kind)
-                except CallbackError as exc:
-                    problem = str(exc)
+            try:  # the raw bytes: parse_callback refuses hostile JSON (deep nesting, NaN...)
+                payload = dict(parse_callback(body, kind=kind).raw)
+            except CallbackError as exc:
+                problem = str(exc)
+                payload = _readable_json(body)
         with self._lock:
             self._caught.append(CaughtCallback(kind, payload, problem))
 
@@ -179,3 +175,11 @@ def _content_length(raw: str | None) -> int | None:
     if raw is None or not raw.strip().isdigit() or not raw.strip().isascii():
         return None
     return int(raw.strip())
+
+
+def _readable_json(body: bytes) -> Any:
+    """The decoded body for the report when it is plain JSON, else None (never raises)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None

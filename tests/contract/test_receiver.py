@@ -35,9 +35,22 @@ def test_valid_callbacks_pass_and_broken_ones_are_explained():
     problems = {c.kind: c.problem for c in caught}
     assert problems["missedCallStatus"] is None
     assert "result" in problems["smsStatus"]
-    assert problems["smsOtpStatus"] == "body is not JSON"
+    assert "body is not JSON" in problems["smsOtpStatus"]
     assert "unknown path" in problems["elsewhere"]
     assert caught[0].trxid == good["trxid"]
+
+
+def test_deeply_nested_json_is_a_problem_not_a_crash():
+    """Hostile JSON goes through parse_callback's guards (no RecursionError in the thread)."""
+    with CallbackReceiver() as receiver:
+        answer = httpx.post(receiver.url_for("smsStatus"), content=b"[" * 5000 + b"]" * 5000)
+        good = _example("smsStatus")
+        httpx.post(receiver.url_for("smsStatus"), json=good)
+        caught = receiver.wait_for({good["trxid"]}, timeout=5)
+    assert answer.status_code < 500
+    problems = [c.problem for c in caught]
+    assert None in problems
+    assert any(p and "callback" in p for p in problems), problems
 
 
 def _raw_post(receiver, head: bytes, body: bytes = b"") -> bytes:
