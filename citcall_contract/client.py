@@ -10,12 +10,10 @@ only differ in the few lines that send and sleep.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
 import re
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -48,7 +46,7 @@ from citcall_contract.msisdn import normalize_msisdn
 from citcall_contract.retry import NOT_SENT_FINAL, NOT_SENT_RETRYABLE, RetryPolicy
 from citcall_contract.spec_servers import SERVERS
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncCitcall", "Citcall"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_RETRY", "DEFAULT_TIMEOUT", "AsyncCitcall", "Citcall"]
 
 logger = logging.getLogger("citcall_contract.client")
 logger.addHandler(logging.NullHandler())  # a library: silent unless the app configures logging
@@ -57,6 +55,9 @@ logger.addHandler(logging.NullHandler())  # a library: silent unless the app con
 DEFAULT_BASE_URL = SERVERS[0]
 #: Connect quickly or fail (a connect failure is retried); give the gateway time to answer.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: The policy when `retry` is omitted; `retry=None` means a single attempt.
+DEFAULT_RETRY = RetryPolicy()
+NO_RETRY = RetryPolicy(attempts=1)
 
 T = TypeVar("T")
 _MASKED_BODY_FIELDS = frozenset({"token"})  # OTP codes: not needed to reconcile a send
@@ -122,7 +123,7 @@ class _Core:
         self._secrets = login.secrets()
         self.userid = userid
         self.base_url = base_url
-        self.retry = retry if retry is not None else RetryPolicy()
+        self.retry = retry if retry is not None else NO_RETRY
 
     def client_options(self, timeout: float | httpx.Timeout | None) -> dict[str, Any]:
         return {
@@ -322,7 +323,7 @@ class Citcall:
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy | None = DEFAULT_RETRY,
     ) -> None:
         self._core = _Core(api_key, userid, base_url, retry)
         self._http = httpx.Client(transport=transport, **self._core.client_options(timeout))
@@ -376,12 +377,12 @@ class Citcall:
             try:
                 response = self._http.request(**call.kwargs)
             except httpx.RequestError as exc:
-                time.sleep(self._core.after_transport_error(call, exc, attempt))
+                self._core.retry.wait(self._core.after_transport_error(call, exc, attempt))
                 continue
             try:
                 return self._core.read(call, response)
             except CitcallUnavailableError as exc:
-                time.sleep(self._core.after_unavailable(call, exc, attempt))
+                self._core.retry.wait(self._core.after_unavailable(call, exc, attempt))
 
     def close(self) -> None:
         self._http.close()
@@ -409,7 +410,7 @@ class AsyncCitcall:
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy | None = DEFAULT_RETRY,
     ) -> None:
         self._core = _Core(api_key, userid, base_url, retry)
         self._http = httpx.AsyncClient(transport=transport, **self._core.client_options(timeout))
@@ -464,12 +465,13 @@ class AsyncCitcall:
             try:
                 response = await self._http.request(**call.kwargs)
             except httpx.RequestError as exc:
-                await asyncio.sleep(self._core.after_transport_error(call, exc, attempt))
+                delay = self._core.after_transport_error(call, exc, attempt)
+                await self._core.retry.wait_async(delay)
                 continue
             try:
                 return self._core.read(call, response)
             except CitcallUnavailableError as exc:
-                await asyncio.sleep(self._core.after_unavailable(call, exc, attempt))
+                await self._core.retry.wait_async(self._core.after_unavailable(call, exc, attempt))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -17,10 +17,8 @@ from citcall_contract import (
     codes,
     spec,
 )
-from citcall_contract import (
-    client as client_module,
-)
 from citcall_contract.client import DEFAULT_BASE_URL
+from citcall_contract.retry import sleeping_with
 
 from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, TRXID, success_example
 
@@ -145,11 +143,12 @@ def test_other_rcs_are_not_retried(gateway, client):
     assert route.call_count == 1
 
 
-def test_backoff_is_exponential_and_capped(gateway, monkeypatch):
+def test_backoff_is_exponential_and_capped(gateway):
     slept: list[float] = []
-    monkeypatch.setattr(client_module.time, "sleep", slept.append)
     gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
-    policy = RetryPolicy(attempts=5, backoff=0.1, multiplier=2.0, max_backoff=0.3)
+    policy = RetryPolicy(
+        attempts=5, backoff=0.1, multiplier=2.0, max_backoff=0.3, jitter="none", sleep=slept.append
+    )
 
     with Citcall(API_KEY, retry=policy) as client, pytest.raises(CitcallConnectionError):
         _sms(client)
@@ -157,12 +156,92 @@ def test_backoff_is_exponential_and_capped(gateway, monkeypatch):
     assert slept == pytest.approx([0.1, 0.2, 0.3, 0.3])
 
 
+@pytest.mark.parametrize(
+    ("jitter", "draw", "expected"),
+    [("full", 0.0, 0.0), ("full", 0.5, 2.0), ("equal", 0.0, 2.0), ("equal", 0.5, 3.0)],
+)
+def test_jitter_spreads_the_wait_below_the_ceiling(jitter, draw, expected):
+    policy = RetryPolicy(backoff=1.0, max_backoff=8.0, jitter=jitter, rng=lambda: draw)
+
+    assert policy.ceiling(3) == 4.0
+    assert policy.delay(3) == pytest.approx(expected)
+
+
+def test_the_default_policy_jitters_within_half_and_all_of_the_ceiling():
+    delays = {RetryPolicy().delay(2) for _ in range(50)}
+
+    assert all(0.5 <= d <= 1.0 for d in delays)
+    assert len(delays) > 1  # not every client comes back at the same instant
+
+
 def test_retry_policy_rejects_nonsense():
     with pytest.raises(ValueError, match="attempts"):
         RetryPolicy(attempts=0)
     with pytest.raises(ValueError, match="backoff"):
         RetryPolicy(backoff=-1)
-    assert RetryPolicy(max_backoff=30).delay(10_000) == 30
+    with pytest.raises(ValueError, match="jitter"):
+        RetryPolicy(jitter="sometimes")  # type: ignore[arg-type]
+    assert RetryPolicy(max_backoff=30, jitter="none").delay(10_000) == 30
+
+
+@pytest.mark.parametrize("field", ["backoff", "multiplier", "max_backoff"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_retry_policy_refuses_values_that_are_not_finite(field, value):
+    with pytest.raises(ValueError, match=field):
+        RetryPolicy(**{field: value})
+
+
+def test_retry_none_means_a_single_attempt(gateway):
+    route = gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+
+    with Citcall(API_KEY, retry=None) as client, pytest.raises(CitcallConnectionError) as caught:
+        _sms(client)
+
+    assert route.call_count == 1
+    assert caught.value.attempts == 1
+
+
+def test_an_omitted_retry_uses_the_default_policy(gateway):
+    route = gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+
+    with (
+        sleeping_with(lambda seconds: None),
+        Citcall(API_KEY) as client,
+        pytest.raises(CitcallConnectionError),
+    ):
+        _sms(client)
+
+    assert route.call_count == RetryPolicy().attempts
+
+
+def test_sleeping_with_replaces_the_wait_of_policies_without_their_own(gateway):
+    slept: list[float] = []
+    own: list[float] = []
+    gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+
+    with sleeping_with(slept.append):
+        for policy in (RetryPolicy(jitter="none"), RetryPolicy(sleep=own.append)):
+            with Citcall(API_KEY, retry=policy) as client, pytest.raises(CitcallConnectionError):
+                _sms(client)
+
+    assert slept == [0.5, 1.0]
+    assert len(own) == 2
+
+
+async def test_async_clients_await_an_injected_async_sleep():
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    policy = RetryPolicy(jitter="none", sleep=fake_sleep)
+    with respx.mock(base_url=DEFAULT_BASE_URL) as router:
+        router.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+        async with AsyncCitcall(API_KEY, retry=policy) as client:
+            with pytest.raises(CitcallConnectionError):
+                await client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
+
+    assert slept == [0.5, 1.0]
 
 
 def test_unsupported_protocol_is_not_retried(gateway):
