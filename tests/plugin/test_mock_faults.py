@@ -1,0 +1,133 @@
+"""`citcall_mock.fail(op, kind)`: transport faults on demand, what was processed, no sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from citcall_contract import AsyncCitcall, Citcall
+from citcall_contract.errors import (
+    CitcallConnectionError,
+    CitcallOutcomeUnknownError,
+    CitcallResponseError,
+)
+from citcall_contract.fixtures.faults import FAULTS
+
+PHONE = "081234567890"
+
+
+@pytest.fixture(autouse=True)
+def _no_real_sleep(monkeypatch):
+    """A retry that really sleeps fails the test: the fixture's switch must be in force."""
+
+    def refuse(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for a retry")
+
+    async def refuse_async(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for a retry")
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    monkeypatch.setattr(asyncio, "sleep", refuse_async)
+
+
+def _miscall() -> object:
+    with Citcall("k") as client:
+        return client.miscall(PHONE)
+
+
+def test_a_connect_error_is_retried_at_once_and_sent_once(citcall_mock):
+    citcall_mock.fail("asynccall", "connect_error")
+    _miscall()
+    assert len(citcall_mock.calls("asynccall")) == 2
+    assert len(citcall_mock.sends(PHONE)) == 1
+
+
+def test_connect_errors_beyond_the_retries_reach_the_app_and_nothing_is_processed(citcall_mock):
+    citcall_mock.fail("asynccall", "connect_error", times=3)
+    with pytest.raises(CitcallConnectionError):
+        _miscall()
+    assert citcall_mock.sends(PHONE) == []
+
+
+@pytest.mark.parametrize("kind", ["read_timeout", "slow", "drop_after"])
+def test_a_fault_after_processing_is_outcome_unknown_and_never_resent(citcall_mock, kind):
+    citcall_mock.fail("asynccall", kind)
+    with pytest.raises(CitcallOutcomeUnknownError):
+        _miscall()
+    assert len(citcall_mock.calls("asynccall")) == 1
+    [sent] = citcall_mock.sends(PHONE)  # processed: billed and kept, once
+    assert citcall_mock.state.otps.get(sent.trxid or "") is not None
+
+
+def test_a_truncated_body_is_a_response_error_after_processing(citcall_mock):
+    citcall_mock.fail("sms", "truncated_json")
+    with Citcall("k") as client, pytest.raises(CitcallResponseError) as failed:
+        client.sms(PHONE, "Hello", senderid="citcall")
+    assert failed.value.status_code == 200
+    assert len(citcall_mock.sends(PHONE)) == 1
+
+
+def test_an_html_502_is_a_response_error_and_nothing_was_processed(citcall_mock):
+    citcall_mock.fail("asynccall", "html_502")
+    with pytest.raises(CitcallResponseError) as failed:
+        _miscall()
+    assert failed.value.status_code == 502
+    assert "502 Bad Gateway" in failed.value.snippet
+    assert len(citcall_mock.calls("asynccall")) == 1
+    assert citcall_mock.sends(PHONE) == []
+
+
+def test_drop_before_processing_leaves_nothing_processed(citcall_mock):
+    citcall_mock.fail("asynccall", "drop_before")
+    with pytest.raises(CitcallOutcomeUnknownError):  # the client cannot know; never resent
+        _miscall()
+    assert citcall_mock.sends(PHONE) == []
+
+
+async def test_unavailable_twice_then_success_for_an_async_client(citcall_mock):
+    citcall_mock.fail("sms", "unavailable", times=2)
+    async with AsyncCitcall("k") as client:
+        sent = await client.sms(PHONE, "Hello", senderid="citcall")
+    assert len(citcall_mock.calls("sms")) == 3
+    assert [p.trxid for p in citcall_mock.sends(PHONE)] == [sent.trxid]
+
+
+def test_faults_are_used_up_in_order_and_only_on_their_operation(citcall_mock):
+    citcall_mock.fail("sms", "html_502")
+    citcall_mock.fail("sms", "read_timeout")
+    _miscall()  # another operation: untouched
+    url = "https://gateway.citcall.com/v3/sms"
+    body = {"msisdn": "6281234567890", "senderid": "citcall", "text": "Hi"}
+    headers = {"Authorization": "Apikey k"}
+    assert httpx.post(url, json=body, headers=headers).status_code == 502
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(url, json=body, headers=headers)
+    assert httpx.post(url, json=body, headers=headers).json()["rc"] == 0
+    assert [p.operation_id for p in citcall_mock.processed()] == [
+        "asyncMiscall",
+        "sendSms",
+        "sendSms",
+    ]
+
+
+def test_a_canned_answer_can_fail_after_processing_too(citcall_mock):
+    citcall_mock.respond("asynccall")
+    citcall_mock.fail("asynccall", "drop_after")
+    with pytest.raises(CitcallOutcomeUnknownError):
+        _miscall()
+    assert len(citcall_mock.processed("asynccall")) == 1
+
+
+def test_unknown_fault_names_and_counts_are_refused(citcall_mock):
+    with pytest.raises(KeyError, match="read_timeout"):
+        citcall_mock.fail("sms", "meteor")
+    with pytest.raises(ValueError, match="times"):
+        citcall_mock.fail("sms", "html_502", times=0)
+
+
+def test_each_fault_says_whether_it_strikes_after_processing():
+    processed = {name for name, fault in FAULTS.items() if fault.processed}
+    assert processed == {"read_timeout", "drop_after", "truncated_json"}
