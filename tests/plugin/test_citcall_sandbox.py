@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from citcall_contract import Citcall
-from citcall_contract.errors import CitcallBalanceError
 from citcall_contract.contract.receiver import CallbackReceiver
+from citcall_contract.errors import CitcallBalanceError
 from citcall_contract.testing import SANDBOX_USERID
 
 pytest_plugins = ["pytester"]
@@ -69,7 +69,7 @@ def test_the_marker_configures_the_live_sandbox(citcall_sandbox):
 
 @pytest.mark.citcall_sandbox(ballance=5)
 def test_a_misspelt_option_is_refused_by_name(request):
-    with pytest.raises(TypeError, match="'ballance'.*balance"):
+    with pytest.raises(TypeError, match=r"'ballance'.*balance"):
         request.getfixturevalue("citcall_sandbox")
 
 
