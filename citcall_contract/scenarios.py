@@ -1,8 +1,10 @@
 """Test numbers that force an outcome, read from the spec's `x-sandbox-scenarios`.
 
 `force_rc_prefix` + two digits answers with that rc (on every operation); the
-`call_outcome_prefix` + a three-digit SIP code places a missed call with that outcome.
-The rows live in the spec so that docs, README and sandbox cannot disagree.
+`call_outcome_prefix` + a three-digit SIP code places a missed call with that outcome;
+the `faults` numbers make the transport misbehave (slow, dropped, HTML 502, truncated...).
+The rows live in the spec so that docs, README, sandbox and the in-process mock cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -135,3 +137,63 @@ def sms_report() -> Mapping[str, str]:
     """`result` and `description` of the SMS delivery reports the sandbox posts."""
     row = scenarios()["sms_report"]
     return {"result": str(row["result"]), "description": str(row["description"])}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One row of `x-sandbox-scenarios.faults`: a test number that makes the transport misbehave.
+
+    `processed` says whether the request takes effect (billed, OTP kept, callback sent);
+    for `unavailable_then_ok` it is the attempt after the `failures` refused ones.
+    `params` holds the row's other values (`delay`, `status`, `body`, `copies`...).
+    """
+
+    name: str
+    msisdn: str
+    description: str
+    processed: bool
+    params: Mapping[str, Any]
+
+    def number(self, key: str, default: float = 0.0) -> float:
+        """A numeric parameter of the row (e.g. `delay`), or `default`."""
+        value = self.params.get(key, default)
+        return float(value)
+
+
+_FAULT_KEYS = frozenset({"name", "msisdn", "description", "processed"})
+
+
+@functools.cache
+def faults() -> Mapping[str, Fault]:
+    """The spec's fault rows, keyed by name."""
+    return {
+        str(row["name"]): Fault(
+            name=str(row["name"]),
+            msisdn=str(row["msisdn"]),
+            description=" ".join(str(row["description"]).split()),
+            processed=bool(row["processed"]),
+            params={k: v for k, v in row.items() if k not in _FAULT_KEYS},
+        )
+        for row in scenarios().get("faults", [])
+    }
+
+
+@functools.cache
+def _faults_by_msisdn() -> Mapping[str, Fault]:
+    return {fault.msisdn: fault for fault in faults().values()}
+
+
+def fault_for(msisdn: object) -> Fault | None:
+    """The fault a number asks for (any prefix form: `+62...`, `0...`), or None."""
+    if not isinstance(msisdn, str):
+        return None
+    return _faults_by_msisdn().get(international_msisdn(msisdn))
+
+
+def fault_named(name: str) -> Fault:
+    """The fault row called `name`; KeyError naming the known ones otherwise."""
+    try:
+        return faults()[name]
+    except KeyError:
+        known = ", ".join(sorted(faults()))
+        raise KeyError(f"no sandbox fault {name!r} (known: {known})") from None

@@ -47,6 +47,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--default-callback-url", default=None, help="callback URL for requests without one"
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds every operation's answer waits (default: 0)",
+    )
+    parser.add_argument(
+        "--slow-delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="delay of the `slow` fault number (default: the spec's)",
+    )
+    parser.add_argument(
+        "--late-callback-delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="extra callback delay of the `late_callback` fault number (default: the spec's)",
+    )
+    parser.add_argument(
+        "--max-connections", type=int, default=1000, help="open connections (default: 1000)"
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time to receive a request head (default: 10)",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="idle time between requests on a connection (default: 5)",
+    )
+    parser.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=16 * 1024,
+        help="request head size limit (default: 16384)",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
     parser.add_argument("--access-log", action="store_true", help="log every request")
 
@@ -65,6 +109,13 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
         callback_allow_hosts=hosts,
         callback_delay=args.callback_delay,
         callback_retries=args.callback_retries,
+        latency=args.latency,
+        slow_delay=args.slow_delay,
+        late_callback_delay=args.late_callback_delay,
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        max_header_bytes=args.max_header_bytes,
     )
 
 
@@ -75,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from citcall_contract.sandbox.app import BASE_PATHS, create_app
+    from citcall_contract.sandbox.server import uvicorn_config
 
     try:
         config = _config(args)
@@ -83,12 +135,13 @@ def run(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     bases = ", ".join(base or "/" for base in BASE_PATHS)
     print(f"Citcall sandbox on http://{host}:{args.port} (operations under {bases})", flush=True)
-    uvicorn.run(
+    settings = uvicorn_config(
         create_app(config),
+        config,
         host=args.host,
         port=args.port,
-        workers=1,
         log_level=args.log_level,
         access_log=args.access_log,
     )
+    uvicorn.Server(settings).run()
     return 0

@@ -7,9 +7,11 @@ itself (balance 14, verification 78-81). Every business outcome is HTTP 200 with
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,15 +21,17 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from citcall_contract.codes import is_success, rc_named
+from citcall_contract.codes import is_success, parse_rc, rc_named
 from citcall_contract.hosts import is_allowed
+from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.auth import check_authorization
 from citcall_contract.sandbox.config import SandboxConfig
+from citcall_contract.sandbox.faults import BEHAVIOURS, ConnectionDropped
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
-from citcall_contract.scenarios import forced_rc, validation_rules
+from citcall_contract.scenarios import faults, forced_rc, validation_rules
 from citcall_contract.spec import Operation, operation_callback, operations
 
 logger = logging.getLogger("citcall_contract.sandbox")
@@ -67,8 +71,23 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _reject(rejection: Rejection) -> Response:
-    return json_response(error_body(rejection.rc, rejection.detail, rejection.info))
+def rejection_body(rejection: Rejection) -> dict[str, Any]:
+    return error_body(rejection.rc, rejection.detail, rejection.info)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """An answer and what the request did: the fault applied, processed or not, rc, trxid."""
+
+    response: Response
+    processed: bool = False
+    body: Mapping[str, Any] | None = None
+    fault: str | None = None
+    delay: float = 0.0
+
+
+def _answer(body: dict[str, Any], processed: bool = False) -> _Outcome:
+    return _Outcome(json_response(body), processed, body)
 
 
 def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) -> Endpoint:
@@ -82,37 +101,86 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
     # Only operations that post callbacks care where `callback_url` points.
     checks_callback_url = operation_callback(op_id) is not None
 
-    async def endpoint(request: Request) -> Response:
+    async def handle(request: Request) -> tuple[_Outcome, object]:
+        """The outcome and the msisdn as received (None before the body is read)."""
         if request.method != "POST":
-            return json_response(error_body(wrong_method, f"{request.method} {op.path}; use POST"))
+            wrong = error_body(wrong_method, f"{request.method} {op.path}; use POST")
+            return _answer(wrong), None
         refused = check_authorization(request.headers.get("authorization"), config)
         if refused is not None:
-            return json_response(error_body(refused))
+            return _answer(error_body(refused)), None
         raw = await _read_body(request, config.max_body_bytes)
         if raw is None:
             detail = f"body larger than {config.max_body_bytes} bytes"
-            return json_response(error_body(invalid_json, detail))
+            return _answer(error_body(invalid_json, detail)), None
         body = parse_json_object(raw)
         if isinstance(body, Rejection):
-            return _reject(body)
+            return _answer(rejection_body(body)), None
+        msisdn = body.get("msisdn")
         rejection = request_checker.check(body)
         if rejection is not None:
-            return _reject(rejection)
+            return _answer(rejection_body(rejection)), msisdn
         url = body.get("callback_url")
         if checks_callback_url and isinstance(url, str) and not is_allowed(url, allow_hosts):
             detail = "callback_url host is not in the sandbox's callback allowlist"
-            return json_response(error_body(callback_refused, detail))
+            return _answer(error_body(callback_refused, detail)), msisdn
+        fault = state.fault_for(msisdn)
+        if fault is not None:
+            attempt = state.next_attempt(fault, international_msisdn(body["msisdn"]))
+            result = BEHAVIOURS[fault.name](
+                fault, config, lambda: handler(state, op_id, body, False), attempt
+            )
+            outcome = _Outcome(
+                result.response, result.processed, result.body, fault.name, result.delay
+            )
+            return outcome, msisdn
         forced = forced_rc(body["msisdn"])
         if forced is not None and not is_success(forced):
-            return json_response(error_body(forced))
-        return json_response(handler(state, op_id, body, forced is not None))
+            return _answer(error_body(forced)), msisdn
+        answer = handler(state, op_id, body, forced is not None)
+        return _answer(answer, is_success(answer.get("rc"))), msisdn
+
+    async def endpoint(request: Request) -> Response:
+        outcome, msisdn = await handle(request)
+        answered = outcome.body or {}
+        rc = answered.get("rc")
+        trxid = answered.get("trxid")
+        state.requests.add(
+            operation=op_id,
+            path=op.path,
+            msisdn=msisdn,
+            fault=outcome.fault,
+            processed=outcome.processed,
+            rc=_rc_or_none(rc),
+            trxid=trxid if isinstance(trxid, str) else None,
+        )
+        delay = outcome.delay + config.latency
+        if delay:
+            await asyncio.sleep(delay)
+        return outcome.response
 
     return endpoint
+
+
+def _rc_or_none(raw: object) -> int | None:
+    try:
+        return parse_rc(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
     async def deliveries(request: Request) -> Response:
         return json_response(state.deliveries.snapshot(request.query_params.get("trxid")))
+
+    def _filters(request: Request) -> tuple[str | None, str | None]:
+        return request.query_params.get("msisdn"), request.query_params.get("operation")
+
+    async def requests(request: Request) -> Response:
+        return json_response(state.requests.snapshot(*_filters(request)))
+
+    async def sends(request: Request) -> Response:
+        return json_response(state.sends(*_filters(request)))
 
     async def health(request: Request) -> Response:
         return json_response(
@@ -121,6 +189,7 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
                 "transactions": len(state.otps),
                 "pending_callbacks": state.dispatcher.pending,
                 "deliveries": len(state.deliveries),
+                "requests": len(state.requests),
                 "balance": state.balance.remaining,
             }
         )
@@ -132,6 +201,8 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
     return [
         Route(f"{INSPECTION_PREFIX}/deliveries", deliveries, methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/health", health, methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/requests", requests, methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/sends", sends, methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/reset", reset, methods=["POST"]),
     ]
 
@@ -147,6 +218,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ConnectionDropped):  # a fault in-process, raised on to the caller
+        return json_response(error_body(rc_named("UNKNOWN_ERROR"), str(exc)), 500)
     logger.exception("sandbox error on %s %s", request.method, request.url.path)
     return json_response(error_body(rc_named("UNKNOWN_ERROR"), "sandbox error"), 500)
 
@@ -158,6 +231,9 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     missing = sorted(set(operations()) - set(HANDLERS))
     if missing:
         raise RuntimeError(f"the sandbox has no handler for operations {missing}")
+    unknown_faults = sorted(set(faults()) - set(BEHAVIOURS))
+    if unknown_faults:
+        raise RuntimeError(f"the sandbox has no behaviour for faults {unknown_faults}")
     routes: list[BaseRoute] = []
     for op in operations().values():
         endpoint = _operation_endpoint(state, op, HANDLERS[op.operation_id])

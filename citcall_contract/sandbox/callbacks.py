@@ -78,8 +78,17 @@ class CallbackDispatcher:
     def pending(self) -> int:
         return len(self._tasks)
 
-    def schedule(self, kind: Webhook, url: str, trxid: str, payload: Mapping[str, Any]) -> Delivery:
-        """Record a delivery and start it; refused (never sent) if invalid or over the bounds."""
+    def schedule(
+        self,
+        kind: Webhook,
+        url: str,
+        trxid: str,
+        payload: Mapping[str, Any],
+        *,
+        extra_delay: float = 0.0,
+    ) -> Delivery:
+        """Record a delivery and start it (after `callback_delay` + `extra_delay`); refused
+        (never sent) if invalid or over the bounds."""
         delivery = Delivery(trxid=trxid, url=url, kind=kind.name, payload=dict(payload))
         self.log.add(delivery)
         problem = self._refusal(kind, url, delivery.payload)
@@ -87,7 +96,7 @@ class CallbackDispatcher:
             delivery.error, delivery.done = problem, True
             logger.warning("callback %s for %s not sent: %s", kind.name, trxid, problem)
             return delivery
-        task = asyncio.get_running_loop().create_task(self._deliver(delivery))
+        task = asyncio.get_running_loop().create_task(self._deliver(delivery, extra_delay))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return delivery
@@ -110,11 +119,11 @@ class CallbackDispatcher:
             )
         return self._client
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    async def _deliver(self, delivery: Delivery, extra_delay: float = 0.0) -> None:
         config = self._config
         try:
-            if config.callback_delay:
-                await asyncio.sleep(config.callback_delay)
+            if config.callback_delay + extra_delay:
+                await asyncio.sleep(config.callback_delay + extra_delay)
             pause = config.callback_backoff
             for attempt in range(config.callback_retries + 1):
                 if attempt:

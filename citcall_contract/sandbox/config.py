@@ -41,6 +41,17 @@ class SandboxConfig:
       rc 80 before it is forgotten (then rc 78).
     - `default_limit_try`: /verify attempts when the request has no `limit_try` (the
       spec's default).
+    - `latency`: seconds every operation's answer waits, for realistic answer times.
+    - `slow_delay`, `late_callback_delay`: override the `delay` of the `slow` and
+      `late_callback` fault rows (`x-sandbox-scenarios.faults`); `None` keeps the spec's.
+    - `max_logged_requests`: how many requests `/_sandbox/requests` and `/_sandbox/sends`
+      remember (oldest dropped).
+    - `callback_max_response_bytes`: how much of a receiver's answer a delivery reads;
+      `callback_timeout` is also the deadline of a whole attempt, body included.
+    - `max_header_bytes`, `header_timeout`, `keep_alive_timeout`, `max_connections`: server
+      limits (SandboxServer and the command): request head size (431 and close beyond
+      it), seconds to receive a request's head, idle seconds between requests on a
+      connection, and open connections (beyond it the oldest idle one is closed).
     - `clock`: monotonic seconds; tests inject a fake one to expire OTPs.
     """
 
@@ -60,6 +71,15 @@ class SandboxConfig:
     default_valid_time: float = 300.0
     expired_grace: float = 600.0
     default_limit_try: int = field(default_factory=_spec_limit_try)
+    latency: float = 0.0
+    slow_delay: float | None = None
+    late_callback_delay: float | None = None
+    max_logged_requests: int = 10_000
+    callback_max_response_bytes: int = 64 * 1024
+    max_header_bytes: int = 16 * 1024
+    header_timeout: float = 10.0
+    keep_alive_timeout: float = 5.0
+    max_connections: int = 1_000
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -69,11 +89,20 @@ class SandboxConfig:
             raise ValueError("userid must be non-empty and must not contain ':'")
         if self.balance is not None and self.balance < 0:
             raise ValueError("balance must be >= 0 or None (unlimited)")
-        for name in ("callback_delay", "callback_backoff", "expired_grace"):
+        for name in ("callback_delay", "callback_backoff", "expired_grace", "latency"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
-        for name in ("callback_timeout", "default_valid_time"):
+        for name in ("slow_delay", "late_callback_delay"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0 or None, not {value!r}")
+        for name in (
+            "callback_timeout",
+            "default_valid_time",
+            "header_timeout",
+            "keep_alive_timeout",
+        ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, not {value!r}")
@@ -85,6 +114,10 @@ class SandboxConfig:
             "max_transactions",
             "max_body_bytes",
             "default_limit_try",
+            "max_logged_requests",
+            "callback_max_response_bytes",
+            "max_header_bytes",
+            "max_connections",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")

@@ -13,6 +13,7 @@ from typing import Any
 from citcall_contract.codes import rc_named
 from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
+from citcall_contract.sandbox.faults import callback_plan
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
 from citcall_contract.sandbox.responses import error_body, success_fields
 from citcall_contract.sandbox.state import SandboxState
@@ -34,7 +35,9 @@ def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payl
     kind = operation_callback(op_id)
     url = state.callback_url(body)
     if kind is not None and url is not None:
-        state.dispatcher.schedule(kind, url, trxid, payload)
+        plan = callback_plan(state.fault_for(body["msisdn"]), state.config)
+        for _ in range(plan.copies):
+            state.dispatcher.schedule(kind, url, trxid, payload, extra_delay=plan.extra_delay)
 
 
 def _dial(state: SandboxState, body: Body) -> dict[str, Any] | None:

@@ -19,6 +19,37 @@ from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.state import SandboxState
 
 STARTUP_TIMEOUT = 10.0
+#: Seconds a stopping server waits for answers in flight (e.g. a `slow` fault) before
+#: cancelling them.
+SHUTDOWN_GRACE = 1
+
+
+def uvicorn_config(
+    app: Any,
+    config: SandboxConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log_level: str = "warning",
+    access_log: bool = False,
+) -> uvicorn.Config:
+    """uvicorn settings of the sandbox (SandboxServer and the command): its protocol, which
+    can drop connections for faults and enforces the head size and time-out and the
+    connection cap, and the idle keep-alive time-out."""
+    from citcall_contract.sandbox.protocol import protocol_class
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol_class(config),
+        lifespan="on",
+        log_level=log_level,
+        access_log=access_log,
+        timeout_keep_alive=config.keep_alive_timeout,  # type: ignore[arg-type]  # float works
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        h11_max_incomplete_event_size=config.max_header_bytes,
+    )
 
 
 class SandboxServer:
@@ -57,6 +88,19 @@ class SandboxServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    def sends(
+        self, msisdn: str | None = None, operation: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Processed requests, for one number and operation if given (`GET /_sandbox/sends`):
+        `len(server.sends(msisdn, "motp")) == 1` says "sent exactly once"."""
+        return self.state.sends(msisdn, operation)
+
+    def requests(
+        self, msisdn: str | None = None, operation: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every operation request with its fault and `processed` (`GET /_sandbox/requests`)."""
+        return self.state.requests.snapshot(msisdn, operation)
+
     def deliveries(self, trxid: str | None = None) -> list[dict[str, Any]]:
         """Callback deliveries so far (the data of `GET /_sandbox/deliveries`)."""
         return self.state.deliveries.snapshot(trxid)
@@ -81,10 +125,9 @@ class SandboxServer:
         sock.bind((self.host, self._requested_port))
         self._socket = sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level=self._log_level, access_log=False, lifespan="on"
+        server = uvicorn.Server(
+            uvicorn_config(self.app, self.config, log_level=self._log_level, access_log=False)
         )
-        server = uvicorn.Server(config)
         self._server = server
         self._thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="citcall-sandbox", daemon=True

@@ -10,7 +10,9 @@ from citcall_contract.sandbox.billing import Balance
 from citcall_contract.sandbox.callbacks import CallbackDispatcher, DeliveryLog
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.ids import IdFactory
+from citcall_contract.sandbox.requests_log import RequestLog
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
+from citcall_contract.scenarios import Fault, fault_for
 
 
 @dataclass
@@ -21,6 +23,9 @@ class SandboxState:
     ids: IdFactory
     deliveries: DeliveryLog
     dispatcher: CallbackDispatcher
+    requests: RequestLog
+    #: (fault name, msisdn) -> attempts so far, for faults that change with repetition.
+    fault_attempts: dict[tuple[str, str], int]
 
     @classmethod
     def create(cls, config: SandboxConfig) -> SandboxState:
@@ -32,7 +37,27 @@ class SandboxState:
             ids=IdFactory(),
             deliveries=log,
             dispatcher=CallbackDispatcher(config, log),
+            requests=RequestLog(config.max_logged_requests),
+            fault_attempts={},
         )
+
+    @staticmethod
+    def fault_for(msisdn: object) -> Fault | None:
+        """The fault a request to `msisdn` gets (`x-sandbox-scenarios.faults`), or None."""
+        return fault_for(msisdn)
+
+    def next_attempt(self, fault: Fault, msisdn: str) -> int:
+        """Count one more request to a fault number; the count (1 for the first)."""
+        key = (fault.name, msisdn)
+        self.fault_attempts[key] = self.fault_attempts.get(key, 0) + 1
+        return self.fault_attempts[key]
+
+    def sends(
+        self, msisdn: str | None = None, operation: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Processed requests (they took effect), oldest first, optionally for one number
+        (any prefix form) and one operation (operationId or path)."""
+        return self.requests.snapshot(msisdn, operation, processed_only=True)
 
     def keep_otp(self, trxid: str, msisdn: str, otp: str | None, body: Mapping[str, Any]) -> None:
         """Remember an OTP for /verify, with the request's `valid_time` and `limit_try`."""
@@ -55,7 +80,11 @@ class SandboxState:
         return url if isinstance(url, str) else self.config.default_callback_url
 
     def reset(self) -> None:
-        """Forget OTPs and deliveries and restore the balance (`POST /_sandbox/reset`)."""
+        """Forget OTPs, deliveries, requests and fault counts; restore the balance.
+
+        (`POST /_sandbox/reset`)"""
         self.otps.clear()
         self.deliveries.clear()
         self.balance.reset()
+        self.requests.clear()
+        self.fault_attempts.clear()

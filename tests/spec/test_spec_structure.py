@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,3 +171,17 @@ def test_sandbox_scenarios_are_listed_in_the_description() -> None:
     for outcome in scenarios["call_outcomes"]:
         assert outcome["msisdn"] == scenarios["call_outcome_prefix"] + str(outcome["dial_code"])
         assert f"`{outcome['msisdn']}`" in description
+
+
+def test_sandbox_faults_are_listed_in_the_description_and_readme() -> None:
+    scenarios = SPEC["x-sandbox-scenarios"]
+    description = SPEC["info"]["description"]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert scenarios["faults"]
+    for fault in scenarios["faults"]:
+        assert fault["msisdn"].startswith(scenarios["fault_prefix"])
+        assert isinstance(fault["processed"], bool)
+        assert fault["description"]
+        row = f"| `{fault['msisdn']}` | `{fault['name']}` |"
+        assert row in description, row
+        assert row in readme, row
