@@ -172,7 +172,7 @@ async def test_async_clients_are_answered_and_checked_too(citcall_mock):
     async with AsyncCitcall("test-key") as client:
         sent = await client.sms("081234567890", "Hello", senderid="citcall")
     [processed] = citcall_mock.processed("sms")
-    assert processed.trxid == sent.trxid
+    assert processed["trxid"] == sent.trxid
     async with httpx.AsyncClient() as raw:
         with pytest.raises(AssertionError, match="field `text`"):
             await raw.post(

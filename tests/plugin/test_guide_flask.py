@@ -20,14 +20,9 @@ def client(app, citcall_mock):
     return app.test_client()
 
 
-def _code_sent(citcall_mock) -> str:
-    [sms] = citcall_mock.processed("smsotp")
-    return str(sms.body["token"])
-
-
 def test_signup_confirms_with_the_code_from_the_sms(client, citcall_mock):
     trxid = client.post("/signup", json={"phone": PHONE}).get_json()["trxid"]
-    body = {"trxid": trxid, "phone": PHONE, "code": _code_sent(citcall_mock)}
+    body = {"trxid": trxid, "phone": PHONE, "code": citcall_mock.otp(trxid)}
     assert client.post("/signup/confirm", json=body).get_json() == {"confirmed": True}
     # An OTP confirms once.
     assert client.post("/signup/confirm", json=body).get_json() == {"confirmed": False}
@@ -35,7 +30,7 @@ def test_signup_confirms_with_the_code_from_the_sms(client, citcall_mock):
 
 def test_a_wrong_code_does_not_confirm(client, citcall_mock):
     trxid = client.post("/signup", json={"phone": PHONE}).get_json()["trxid"]
-    wrong = "000000" if _code_sent(citcall_mock) != "000000" else "111111"
+    wrong = "000000" if citcall_mock.otp(trxid) != "000000" else "111111"
     body = {"trxid": trxid, "phone": PHONE, "code": wrong}
     assert client.post("/signup/confirm", json=body).get_json() == {"confirmed": False}
 

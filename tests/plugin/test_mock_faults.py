@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from citcall_contract import AsyncCitcall, Citcall
+from citcall_contract import AsyncCitcall, Citcall, RetryPolicy, retry, scenarios
 from citcall_contract.errors import (
     CitcallConnectionError,
     CitcallOutcomeUnknownError,
     CitcallResponseError,
 )
-from citcall_contract.fixtures.faults import FAULTS
+from citcall_contract.fixtures.faults import faults
 
 PHONE = "081234567890"
 
 
 @pytest.fixture(autouse=True)
 def _no_real_sleep(monkeypatch):
-    """A retry that really sleeps fails the test: the fixture's switch must be in force."""
+    """A retry that really sleeps fails the test: the fixture's switch must be in force.
+
+    The retry module's `time` and `asyncio` are replaced by stand-ins whose `sleep`
+    raises, so the clients' own waits are caught and nothing else is touched.
+    """
 
     def refuse(seconds: float) -> None:
         raise AssertionError(f"slept {seconds} s for a retry")
@@ -29,8 +32,13 @@ def _no_real_sleep(monkeypatch):
     async def refuse_async(seconds: float) -> None:
         raise AssertionError(f"slept {seconds} s for a retry")
 
-    monkeypatch.setattr(time, "sleep", refuse)
-    monkeypatch.setattr(asyncio, "sleep", refuse_async)
+    monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=refuse))
+    monkeypatch.setattr(retry, "asyncio", SimpleNamespace(sleep=refuse_async))
+
+
+def test_the_guard_catches_a_real_retry_wait():
+    with pytest.raises(AssertionError, match="slept"):
+        RetryPolicy().wait(0.5)  # outside the fixtures: the real wait, refused here
 
 
 def _miscall() -> object:
@@ -59,7 +67,7 @@ def test_a_fault_after_processing_is_outcome_unknown_and_never_resent(citcall_mo
         _miscall()
     assert len(citcall_mock.calls("asynccall")) == 1
     [sent] = citcall_mock.sends(PHONE)  # processed: billed and kept, once
-    assert citcall_mock.state.otps.get(sent.trxid or "") is not None
+    assert citcall_mock.otp(sent["trxid"]) is not None
 
 
 def test_a_truncated_body_is_a_response_error_after_processing(citcall_mock):
@@ -92,7 +100,7 @@ async def test_unavailable_twice_then_success_for_an_async_client(citcall_mock):
     async with AsyncCitcall("k") as client:
         sent = await client.sms(PHONE, "Hello", senderid="citcall")
     assert len(citcall_mock.calls("sms")) == 3
-    assert [p.trxid for p in citcall_mock.sends(PHONE)] == [sent.trxid]
+    assert [p["trxid"] for p in citcall_mock.sends(PHONE)] == [sent.trxid]
 
 
 def test_faults_are_used_up_in_order_and_only_on_their_operation(citcall_mock):
@@ -106,19 +114,20 @@ def test_faults_are_used_up_in_order_and_only_on_their_operation(citcall_mock):
     with pytest.raises(httpx.ReadTimeout):
         httpx.post(url, json=body, headers=headers)
     assert httpx.post(url, json=body, headers=headers).json()["rc"] == 0
-    assert [p.operation_id for p in citcall_mock.processed()] == [
+    assert [p["operation"] for p in citcall_mock.processed()] == [
         "asyncMiscall",
         "sendSms",
         "sendSms",
     ]
 
 
-def test_a_canned_answer_can_fail_after_processing_too(citcall_mock):
+def test_a_canned_answer_can_fail_after_it_too_and_skips_the_sandbox(citcall_mock):
     citcall_mock.respond("asynccall")
     citcall_mock.fail("asynccall", "drop_after")
     with pytest.raises(CitcallOutcomeUnknownError):
         _miscall()
-    assert len(citcall_mock.processed("asynccall")) == 1
+    assert len(citcall_mock.calls("asynccall")) == 1
+    assert citcall_mock.processed("asynccall") == []  # canned: nothing reached the sandbox
 
 
 def test_unknown_fault_names_and_counts_are_refused(citcall_mock):
@@ -129,5 +138,49 @@ def test_unknown_fault_names_and_counts_are_refused(citcall_mock):
 
 
 def test_each_fault_says_whether_it_strikes_after_processing():
-    processed = {name for name, fault in FAULTS.items() if fault.processed}
-    assert processed == {"read_timeout", "drop_after", "truncated_json"}
+    processed = {name for name, fault in faults().items() if fault.processed}
+    assert processed == {"slow", "drop_after", "truncated_json"}
+    # Every name but the in-process connect_error is one of the sandbox's fault rows.
+    assert set(faults()) - {"connect_error"} <= set(scenarios.faults())
+
+
+def _number(name: str) -> str:
+    return scenarios.fault_named(name).msisdn
+
+
+def test_the_sandboxs_fault_numbers_work_in_process_too(citcall_mock):
+    with Citcall("k") as client:
+        sent = client.miscall(_number("unavailable_then_ok"))  # rc 34 twice, retried at once
+        with pytest.raises(CitcallOutcomeUnknownError):
+            client.miscall(_number("drop_after"))
+        with pytest.raises(CitcallOutcomeUnknownError):
+            client.miscall(_number("slow"))  # a read time-out in-process, without the wait
+        with pytest.raises(CitcallResponseError):
+            client.miscall(_number("html_502"))
+    assert [r["trxid"] for r in citcall_mock.sends(_number("unavailable_then_ok"))] == [sent.trxid]
+    assert len(citcall_mock.requests(_number("unavailable_then_ok"))) == 3
+    assert len(citcall_mock.sends(_number("drop_after"))) == 1
+    assert len(citcall_mock.sends(_number("slow"))) == 1
+    assert citcall_mock.sends(_number("html_502")) == []
+
+
+def test_a_duplicate_callback_number_reaches_the_app_twice(citcall_mock):
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    seen: list[bytes] = []
+
+    async def hook(request: Request) -> PlainTextResponse:
+        seen.append(await request.body())
+        return PlainTextResponse("ok")
+
+    receiver = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    citcall_mock.callbacks_to(receiver, auto=True)
+    with Citcall("k") as client:
+        client.miscall(_number("duplicate_callback"), callback_url="http://localhost/hook")
+    callbacks = citcall_mock.callbacks()
+    assert [c.status_code for c in callbacks] == [200, 200]
+    assert len(seen) == 2
+    assert seen[0] == seen[1]

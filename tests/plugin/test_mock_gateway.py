@@ -54,7 +54,7 @@ async def test_async_clients_share_the_same_state(citcall_mock):
     async with AsyncCitcall("whatever-key") as client:
         call = await client.miscall("081234567890")
         await client.verify(call.trxid, "6281234567890", missed_call_otp(call.token) or "")
-    assert [p.operation_id for p in citcall_mock.processed()] == ["asyncMiscall", "verifyOtp"]
+    assert [p["operation"] for p in citcall_mock.processed()] == ["asyncMiscall", "verifyOtp"]
 
 
 async def test_a_sync_client_inside_a_running_event_loop_is_answered(citcall_mock):
