@@ -8,6 +8,7 @@ import pytest
 from citcall_contract import Citcall
 from citcall_contract.contract.receiver import CallbackReceiver
 from citcall_contract.errors import CitcallBalanceError
+from citcall_contract.scenarios import pricing
 from citcall_contract.testing import SANDBOX_USERID
 
 pytest_plugins = ["pytester"]
@@ -129,3 +130,13 @@ def test_it():
     pytester.runpytest_inprocess("--strict-markers", "-p", "no:cacheprovider").assert_outcomes(
         passed=1
     )
+
+
+@pytest.mark.citcall_sandbox(balance=500)
+def test_against_a_live_sandbox(citcall_sandbox):
+    """The README's example."""
+    with Citcall(citcall_sandbox.api_key, base_url=citcall_sandbox.base_url) as client:
+        sent = client.miscall("6281234567890")
+    [record] = citcall_sandbox.sends("6281234567890", "asynccall")
+    assert record["trxid"] == sent.trxid
+    assert citcall_sandbox.balance() == 500 - pricing().missed_call  # README: 500 - 179

@@ -24,12 +24,10 @@ def client(app, citcall_mock):
 
 def test_login_with_the_code_of_the_missed_call(client, citcall_mock):
     started = client.post("/login", json={"phone": PHONE}).json()
-    # The OTP is the last 4 digits of the calling number, which the sandbox chose.
-    # The OTP is the code the user got (here the last 4 digits of the calling number).
+    # The code the user got: the last 4 digits of the calling number the sandbox chose.
     code = citcall_mock.otp(started["trxid"])
-    assert client.post("/login/verify", json={**started, "phone": PHONE, "code": code}).json() == {
-        "logged_in": True
-    }
+    answer = client.post("/login/verify", json={**started, "phone": PHONE, "code": code})
+    assert answer.json() == {"logged_in": True}
 
 
 def test_a_wrong_code_is_refused(client, citcall_mock):
@@ -67,15 +65,14 @@ def test_a_gateway_hiccup_is_retried_without_waiting(client, citcall_mock):
 def test_the_call_report_reaches_the_callback_endpoint(app, client, citcall_mock):
     started = client.post("/login", json={"phone": PHONE}).json()
     [callback] = citcall_mock.deliver_callbacks(app)
-    assert callback.kind == "missedCallStatus"
-    assert callback.status_code == 200
+    assert (callback.kind, callback.status_code) == ("missedCallStatus", 200)
     assert app.state.reports[started["trxid"]].delivered is True
 
 
 def test_busy_numbers_report_an_undelivered_call_automatically(app, client, citcall_mock):
     citcall_mock.callbacks_to(app, auto=True)
-    # 6281000001 + SIP code: the call ends that way (486: busy).
-    started = client.post("/login", json={"phone": "6281000001486"}).json()
+    # 6281000001 + SIP code: the call ends that way.
+    started = client.post("/login", json={"phone": "6281000001486"}).json()  # 486: busy
     [callback] = citcall_mock.callbacks()
     assert callback.status_code == 200
     assert app.state.reports[started["trxid"]].delivered is False
