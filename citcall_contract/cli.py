@@ -47,9 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _cannot_run() -> tuple[type[BaseException], ...]:
     """The errors that mean "not here" rather than "broken": reported in one line."""
     from citcall_contract.extras import MissingExtra
+    from citcall_contract.npm_tools import NpmToolMissing
     from citcall_contract.paths import SourceTreeNotFound
 
-    return (MissingExtra, SourceTreeNotFound)
+    return (MissingExtra, NpmToolMissing, SourceTreeNotFound)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _cannot_run() as exc:
         print(f"citcall-contract {args.command}: {exc}", file=sys.stderr)
         return CANNOT_RUN
+    except BrokenPipeError:  # `citcall-contract ... | head`: the reader left, nothing to say
+        sys.stderr.close()
+        return 1
     return result
 
 

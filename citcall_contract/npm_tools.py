@@ -1,7 +1,8 @@
 """The npm tools the project pins in package.json (Redocly, Spectral, Prism, TypeScript).
 
 They are installed into the checkout's node_modules by `npm ci` from the committed lock,
-once, and run from there: nothing is fetched at run time.
+once, and run from there: nothing is fetched at run time. Outside a checkout (an installed
+package), a tool on PATH is used instead, or the error says how to get one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from citcall_contract.paths import repo_root
+from citcall_contract.paths import SourceTreeNotFound, repo_root
+
+#: The npm package that provides each tool, for the message when it cannot be found.
+PACKAGES = {
+    "redocly": "@redocly/cli",
+    "spectral": "@stoplight/spectral-cli",
+    "prism": "@stoplight/prism-cli",
+    "tsc": "typescript",
+}
 
 
 class NpmToolMissing(RuntimeError):
@@ -32,8 +41,23 @@ def ensure_node_modules(root: Path | None = None) -> Path:
 
 
 def tool(name: str, root: Path | None = None) -> Path:
-    """Path of an npm tool's executable in node_modules/.bin, installing first if needed."""
-    root = root or repo_root()
+    """Path of an npm tool's executable in node_modules/.bin, installing first if needed.
+
+    Without a checkout, the tool on PATH; if there is none, NpmToolMissing says how to
+    install it (one line).
+    """
+    if root is None:
+        try:
+            root = repo_root()
+        except SourceTreeNotFound:
+            found = shutil.which(name)
+            if found is None:
+                package = PACKAGES.get(name, name)
+                raise NpmToolMissing(
+                    f"needs the npm tool {name!r}: run it from a citcall-contract checkout "
+                    f"(npm ci installs it) or put it on PATH (npm install -g {package})"
+                ) from None
+            return Path(found)
     binary = ensure_node_modules(root) / ".bin" / name
     if not binary.exists():
         raise NpmToolMissing(f"{name} is not in node_modules/.bin; is it in package.json?")

@@ -1,1 +1,1 @@
-"""Sub-commands of `citcall-contract` that work on the source tree (lint, generate, docs, sdk)."""
+"""The sub-commands of `citcall-contract`, one module each (see `citcall_contract.cli`)."""

@@ -14,6 +14,7 @@ from citcall_contract import spec
 from citcall_contract.commands.generate import SERVERS_MODULE
 
 REPO = Path(__file__).resolve().parents[2]
+SPEC = REPO / "openapi" / "citcall-v3.yaml"
 
 
 def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -118,3 +119,30 @@ def test_generate_check_fails_when_the_servers_change(tmp_path: Path) -> None:
     assert SERVERS_MODULE in result.stderr
     assert cli("generate", cwd=tmp_path).returncode == 0
     assert "pub2.citcall.com" in (tmp_path / SERVERS_MODULE).read_text(encoding="utf-8")
+
+
+def test_lint_reports_a_yaml_syntax_error_with_line_and_column(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    lines = SPEC.read_text(encoding="utf-8").splitlines()
+    at = lines.index("servers:")
+    lines[at] = "servers: : ["  # a mapping value where none may be
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("lint", str(broken))
+    assert result.returncode == 1
+    assert "yaml-syntax" in result.stdout
+    assert f"broken.yaml:{at + 1}:" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "skipped (the document does not parse)" in result.stdout
+
+
+def test_lint_reports_an_unresolved_ref_with_its_pointer(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = SPEC.read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace("#/components/schemas/Trxid'", "#/components/schemas/Nowhere'", 1),
+        encoding="utf-8",
+    )
+    result = cli("lint", str(broken))
+    assert result.returncode == 1
+    assert "unresolved-ref: '#/components/schemas/Nowhere'" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
