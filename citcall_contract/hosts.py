@@ -35,6 +35,35 @@ def url_host(url: str) -> str | None:
     return host.lower()
 
 
+def hide_userinfo(url: str) -> str:
+    """`url` with any `user:password@` replaced by `***@`, for logs and reports."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
+def host_header_name(header: str | None) -> str | None:
+    """The lower-case host of a `Host` header (`[::1]:8090` gives `::1`), or None."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, bracket, rest = header[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+            return None
+        return name
+    name, colon, port = header.partition(":")
+    if colon and not port.isdigit():
+        return None
+    return name or None
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback IP literal (any of 127.0.0.0/8, ::1)."""
+    return _is_loopback(host.strip("[]").lower())
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True

@@ -50,6 +50,55 @@ def national_bounds(digits: str) -> tuple[str, int, int] | None:
     return None
 
 
+@functools.cache
+def _country_names() -> dict[str, str]:
+    rows = component_schema("RequestMsisdn").get("x-national-digits", [])
+    return {str(r["country_code"]): str(r.get("country", "")) for r in rows}
+
+
+@functools.cache
+def msisdn_digit_bounds() -> tuple[int, int] | None:
+    """(min, max) digits of `RequestMsisdn.pattern` (`{10,17}`), for messages."""
+    found = re.search(r"\{(\d+),(\d+)\}", str(component_schema("RequestMsisdn")["pattern"]))
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def _shown(value: str, limit: int = 24) -> str:
+    return value if len(value) <= limit else value[:limit] + "..."
+
+
+def msisdn_problem(msisdn: object) -> str | None:
+    """Why the gateway would refuse `msisdn`, in words (characters, then digit counts for
+    its country, then the spec's overall bounds); None when these rules accept it.
+
+    One explanation for the sandbox's rc 42 and any client message, e.g.
+    `0812 is 62812 in international form, 5 digits; numbers in Indonesia (62) have 11-16`.
+    """
+    if not isinstance(msisdn, str):
+        return f"must be a string of digits, not {type(msisdn).__name__}"
+    shown = _shown(msisdn)
+    body = msisdn[1:] if msisdn.startswith("+") else msisdn
+    if not body:
+        return f"{shown!r} has no digits"
+    if not body.isascii() or not body.isdigit():
+        return f"{shown!r} has characters other than digits (only a leading + is allowed)"
+    digits = international_msisdn(msisdn)
+    bounds = national_bounds(digits)
+    if bounds is not None and not bounds[1] <= len(digits) <= bounds[2]:
+        code, low, high = bounds
+        country = _country_names().get(code) or "country code"
+        form = (
+            f"{shown}, {len(digits)} digits"
+            if digits == msisdn
+            else (f"{shown} is {_shown(digits)} in international form, {len(digits)} digits")
+        )
+        return f"{form}; numbers in {country} ({code}) have {low}-{high}"
+    overall = msisdn_digit_bounds()
+    if overall is not None and not overall[0] <= len(body) <= overall[1]:
+        return f"{shown} has {len(body)} digits; numbers have {overall[0]}-{overall[1]}"
+    return None
+
+
 def national_length_ok(msisdn: str) -> bool:
     """False when the number's country has digit bounds (`x-national-digits`) it breaks."""
     digits = international_msisdn(msisdn)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from citcall_contract.codes import is_success, parse_rc, rc_named
-from citcall_contract.hosts import is_allowed
+from citcall_contract.hosts import host_header_name, is_allowed, is_loopback_host
 from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.auth import check_authorization
 from citcall_contract.sandbox.config import SandboxConfig
@@ -40,6 +41,7 @@ logger = logging.getLogger("citcall_contract.sandbox")
 #: documented `/gateway/v3` and the named hosts' `/v3`.
 BASE_PATHS = ("", "/gateway/v3", "/v3")
 INSPECTION_PREFIX = "/_sandbox"
+_SLASHES = re.compile("/{2,}")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -198,12 +200,28 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
         state.reset()
         return json_response({"status": "reset"})
 
+    allowed = {name.strip("[]").lower() for name in state.config.inspection_allow_hosts}
+
+    def loopback_only(endpoint: Endpoint) -> Endpoint:
+        """Refuse a `Host` that is not a loopback name: a page on another site that
+        rebinds its DNS name to 127.0.0.1 still sends its own name, so it cannot read
+        OTP deliveries or reset the sandbox."""
+
+        async def guarded(request: Request) -> Response:
+            host = host_header_name(request.headers.get("host"))
+            if host is None or not (is_loopback_host(host) or host in allowed):
+                detail = "inspection endpoints answer loopback Host names only"
+                return json_response(error_body(rc_named("UNKNOWN_ERROR"), detail), 403)
+            return await endpoint(request)
+
+        return guarded
+
     return [
-        Route(f"{INSPECTION_PREFIX}/deliveries", deliveries, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/health", health, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/requests", requests, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/sends", sends, methods=["GET"]),
-        Route(f"{INSPECTION_PREFIX}/reset", reset, methods=["POST"]),
+        Route(f"{INSPECTION_PREFIX}/deliveries", loopback_only(deliveries), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/health", loopback_only(health), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/requests", loopback_only(requests), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/sends", loopback_only(sends), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/reset", loopback_only(reset), methods=["POST"]),
     ]
 
 
@@ -224,7 +242,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return json_response(error_body(rc_named("UNKNOWN_ERROR"), "sandbox error"), 500)
 
 
-def create_app(config: SandboxConfig | None = None) -> Starlette:
+def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     """A sandbox app with its own state. Validators are compiled (once per process) here."""
     config = config or SandboxConfig()
     state = SandboxState.create(config)
@@ -249,6 +267,31 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         HTTPException: _http_error,
         Exception: _server_error,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app = SandboxApp(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     app.state.sandbox = state
     return app
+
+
+def normalize_path(path: str) -> str:
+    """The path as the gateway reads it: repeated slashes merged, a trailing slash dropped.
+
+    The official PHP SDK (3.4) joins `https://pub.citcall.com/` and `/v3/motp` into
+    `//v3/motp`; the gateway's front servers merge slashes, so it works in production.
+    """
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path
+
+
+class SandboxApp(Starlette):
+    """Starlette, with paths read the way the gateway reads them (`normalize_path`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            normal = normalize_path(path)
+            if normal != path:
+                scope = {**scope, "path": normal, "raw_path": normal.encode("utf-8")}
+        await super().__call__(scope, receive, send)

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from citcall_contract.hosts import is_allowed
+from citcall_contract.hosts import hide_userinfo, is_allowed
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.spec import Webhook
 
@@ -29,7 +29,7 @@ class Delivery:
     """One callback: what was (or will be) posted where, and how it went."""
 
     trxid: str
-    url: str
+    url: str  # as shown: userinfo (`user:password@`) hidden
     kind: str
     payload: dict[str, Any]
     attempts: int = 0
@@ -37,9 +37,12 @@ class Delivery:
     delivered: bool = False
     error: str | None = None
     done: bool = field(default=False)
+    target: str = field(default="", repr=False)  # the URL posted to, userinfo included
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        shown = asdict(self)
+        del shown["target"]
+        return shown
 
 
 class DeliveryLog:
@@ -63,6 +66,15 @@ class DeliveryLog:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+async def _read_some(response: httpx.Response, limit: int) -> None:
+    """Read and drop at most about `limit` bytes of the body (the rest is never read)."""
+    seen = 0
+    async for chunk in response.aiter_raw():
+        seen += len(chunk)
+        if seen >= limit:
+            return
 
 
 class CallbackDispatcher:
@@ -89,7 +101,9 @@ class CallbackDispatcher:
     ) -> Delivery:
         """Record a delivery and start it (after `callback_delay` + `extra_delay`); refused
         (never sent) if invalid or over the bounds."""
-        delivery = Delivery(trxid=trxid, url=url, kind=kind.name, payload=dict(payload))
+        delivery = Delivery(
+            trxid=trxid, url=hide_userinfo(url), kind=kind.name, payload=dict(payload), target=url
+        )
         self.log.add(delivery)
         problem = self._refusal(kind, url, delivery.payload)
         if problem is not None:
@@ -136,16 +150,31 @@ class CallbackDispatcher:
             delivery.done = True
 
     async def _attempt(self, delivery: Delivery) -> bool:
+        """One POST. Only the status matters; the answer's body is read up to
+        `callback_max_response_bytes` and the whole attempt, body included, ends after
+        `callback_timeout`, so a receiver cannot hold the sandbox or fill its memory."""
+        config = self._config
+        status: int | None = None
         try:
-            response = await self._http().post(delivery.url, json=delivery.payload)
+            async with asyncio.timeout(config.callback_timeout):
+                request = self._http().stream("POST", delivery.target, json=delivery.payload)
+                async with request as response:
+                    status = response.status_code
+                    await _read_some(response, config.callback_max_response_bytes)
+        except TimeoutError:
+            if status is None:
+                delivery.error = f"no answer within {config.callback_timeout} s"
+                return False
         except httpx.HTTPError as exc:
-            delivery.error = f"{type(exc).__name__}: {exc}"
-            return False
-        delivery.status_code = response.status_code
-        if response.is_success:
+            if status is None:
+                message = f"{type(exc).__name__}: {exc}".replace(delivery.target, delivery.url)
+                delivery.error = message
+                return False
+        delivery.status_code = status
+        if 200 <= status < 300:
             delivery.delivered, delivery.error = True, None
             return True
-        delivery.error = f"HTTP {response.status_code}"
+        delivery.error = f"HTTP {status}"
         return False
 
     async def wait_idle(self, timeout: float | None = None) -> None:

@@ -52,6 +52,8 @@ class SandboxConfig:
       limits (SandboxServer and the command): request head size (431 and close beyond
       it), seconds to receive a request's head, idle seconds between requests on a
       connection, and open connections (beyond it the oldest idle one is closed).
+    - `inspection_allow_hosts`: `Host` names besides loopback ones (`localhost`,
+      127.0.0.0/8, `::1`) that the `/_sandbox/*` endpoints answer, e.g. a container name.
     - `clock`: monotonic seconds; tests inject a fake one to expire OTPs.
     """
 
@@ -80,6 +82,7 @@ class SandboxConfig:
     header_timeout: float = 10.0
     keep_alive_timeout: float = 5.0
     max_connections: int = 1_000
+    inspection_allow_hosts: tuple[str, ...] = ()
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +124,8 @@ class SandboxConfig:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
+        if isinstance(self.inspection_allow_hosts, str):
+            raise ValueError("inspection_allow_hosts must be a tuple of host names, not a string")
         if isinstance(self.callback_allow_hosts, str):
             raise ValueError("callback_allow_hosts must be a tuple of host names, not a string")
         if self.default_callback_url is not None and not is_allowed(

@@ -28,6 +28,9 @@ _TOO_LARGE = (
     b"Request header fields too large"
 )
 
+#: Seconds a refused connection stays open to drain the client's bytes before closing.
+_LINGER = 1.0
+
 
 def protocol_class(config: SandboxConfig) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools when installed, else h11) with the sandbox's limits."""
@@ -41,6 +44,7 @@ def protocol_class(config: SandboxConfig) -> type[asyncio.Protocol]:
             self._head_bytes = 0
             self._head_timer: asyncio.TimerHandle | None = None
             self._opened_at = time.monotonic()
+            self._refused = False
             self.app = self._with_drop(self.__dict__["app"])
 
         def _with_drop(self, app: ASGIApp) -> ASGIApp:
@@ -80,15 +84,25 @@ def protocol_class(config: SandboxConfig) -> type[asyncio.Protocol]:
 
         # Request heads -------------------------------------------------------------
         def data_received(self, data: bytes) -> None:
+            if self._refused:
+                return  # a refused head: drop what the client still sends
             if self._awaiting_head:
                 if self._head_timer is None:
                     self._start_head_timer()
                 self._head_bytes += len(data)
             super().data_received(data)
             if tracks_heads and self._awaiting_head and self._head_bytes > config.max_header_bytes:
-                self._cancel_head_timer()
-                self.transport.write(_TOO_LARGE)
-                self.transport.close()
+                self._refuse_head()
+
+        def _refuse_head(self) -> None:
+            """Answer 431, then close gently: closing with the client's bytes unread
+            would reset the connection and the client would never see the answer."""
+            self._cancel_head_timer()
+            self._refused = True
+            self.transport.write(_TOO_LARGE)
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            asyncio.get_running_loop().call_later(_LINGER, self.transport.close)
 
         def on_headers_complete(self) -> None:
             self._awaiting_head = False

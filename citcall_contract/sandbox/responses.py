@@ -53,7 +53,13 @@ def success_fields(operation_id: str) -> Mapping[str, Any]:
 
 
 def dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON; a string that is not Unicode (a lone surrogate, which requests
+    never get this far with) is escaped rather than failing after a state change."""
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
 def json_response(body: Any, status_code: int = 200) -> Response:

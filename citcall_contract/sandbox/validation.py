@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
 from citcall_contract.codes import rc_named
-from citcall_contract.rules import looks_like_otp, national_length_ok
+from citcall_contract.rules import looks_like_otp, msisdn_problem, national_length_ok
 from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import (
     SPEC_URI,
@@ -50,14 +51,48 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+#: A `\uD800`-`\uDFFF` escape in raw JSON: the only way a surrogate gets into a parsed string.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate_at(value: Any) -> str | None:
+    """Where a string (or key) holds a lone UTF-16 surrogate, e.g. `text`; else None.
+
+    `json.loads` joins escaped pairs into one character, so any surrogate left is lone:
+    not Unicode, not encodable as UTF-8, and refused by the gateway's JSON decoder.
+    """
+    stack: list[tuple[str, Any]] = [("the body", value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                return where
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                name = key if where == "the body" else f"{where}.{key}"
+                if _LONE_SURROGATE.search(key):
+                    return f"a key of {where}"
+                stack.append((name, item))
+        elif isinstance(node, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(node))
+    return None
+
+
 def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
-    """The body as a JSON object, or INVALID_JSON_FORMAT (not JSON, not UTF-8, not an object)."""
+    """The body as a JSON object, or INVALID_JSON_FORMAT (not JSON, not UTF-8, not an
+    object, or a string with a lone surrogate, which no UTF-8 answer could echo)."""
+    invalid = rc_named("INVALID_JSON_FORMAT")
     try:
         body = json.loads(raw, parse_constant=_no_constants)
     except (ValueError, RecursionError):
-        return Rejection(rc_named("INVALID_JSON_FORMAT"))
+        return Rejection(invalid)
     if not isinstance(body, dict):
-        return Rejection(rc_named("INVALID_JSON_FORMAT"), "the body must be a JSON object")
+        return Rejection(invalid, "the body must be a JSON object")
+    if _SURROGATE_ESCAPE.search(raw):
+        where = lone_surrogate_at(body)
+        if where is not None:
+            return Rejection(invalid, f"{where} holds a lone UTF-16 surrogate (not Unicode)")
     return body
 
 
@@ -91,6 +126,47 @@ def _format_fields(schema: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(name for name, sub in properties.items() if _has_format(sub))
 
 
+#: Bound keywords in words: `valid_time must be at most 86400, got 99999`.
+_BOUND_WORDS = {
+    "maximum": "must be at most",
+    "minimum": "must be at least",
+    "exclusiveMaximum": "must be less than",
+    "exclusiveMinimum": "must be more than",
+}
+_LENGTH_WORDS = {"maxLength": "at most", "minLength": "at least"}
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
+    return "null" if value is None else names.get(type(value), "object")
+
+
+def _branch_words(schema: Any) -> str:
+    """One `anyOf` branch in words: `an integer 0-4`, `one of ['0', '1']`."""
+    schema = resolve(schema)
+    if not isinstance(schema, Mapping):
+        return "a value of its schema"
+    if "enum" in schema:
+        return f"one of {schema['enum']!r}"
+    kind = str(schema.get("type", "value"))
+    low, high = schema.get("minimum"), schema.get("maximum")
+    article = "an" if kind[:1] in "aeiou" else "a"
+    if low is not None and high is not None:
+        return f"{article} {kind} {low}-{high}"
+    return f"{article} {kind}"
+
+
+def _alternatives(error: ValidationError) -> str:
+    """`must be an integer 0-4 or one of ['0', ...]`, from the branches of `anyOf`."""
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    return "must be " + " or ".join(_branch_words(b) for b in branches)
+
+
 def _missing_fields(error: ValidationError) -> list[str]:
     required = error.validator_value if isinstance(error.validator_value, list) else []
     instance = error.instance if isinstance(error.instance, Mapping) else {}
@@ -107,6 +183,13 @@ def _field_of(error: ValidationError) -> str | None:
         if isinstance(names, list) and names:
             return str(names[0])
     return None
+
+
+def _choice_fields(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    """`(gateway, retry)` for a schema that requires one of two fields by `if`/`else`."""
+    first = schema.get("if", {}).get("required", [])
+    other = schema.get("else", {}).get("required", [])
+    return tuple(str(name) for name in (*first, *other))
 
 
 class RequestChecker:
@@ -129,6 +212,7 @@ class RequestChecker:
         self._msisdn_rc = self._field_rcs.get("msisdn", self._other_rc)
         self._refuses_otp_text = "x-otp-words" in self._request_schema(op)
         self._invalid_content_rc = rc_named("INVALID_SMS_CONTENT")
+        self._choice = _choice_fields(self._request_schema(op))
 
     @staticmethod
     def _request_schema(op: Operation) -> Mapping[str, Any]:
@@ -158,7 +242,7 @@ class RequestChecker:
         if best is None or best[0] > self._msisdn_rank:
             msisdn = body.get("msisdn")
             if isinstance(msisdn, str) and not national_length_ok(msisdn):
-                detail = "msisdn has the wrong number of digits for its country"
+                detail = msisdn_problem(msisdn) or "msisdn: wrong number of digits"
                 best = (self._msisdn_rank, Rejection(self._msisdn_rc, detail))
         text_may_decide = best is None or best[0] > self._text_rank
         if self._refuses_otp_text and text_may_decide and looks_like_otp(body.get("text")):
@@ -168,13 +252,48 @@ class RequestChecker:
 
     def _classify(self, error: ValidationError) -> tuple[int, Rejection]:
         if error.validator == "required" and not error.absolute_path:
-            missing = _missing_fields(error)
-            return 0, Rejection(self._missing_rc, ", ".join(missing) or None)
+            return 0, Rejection(self._missing_rc, self._missing(error))
         field = _field_of(error)
         if field is not None and field in self._field_rcs:
-            return self._rank[field], Rejection(self._field_rcs[field], field)
-        info = f"invalid parameter: {field or 'the body'}"
+            return self._rank[field], Rejection(self._field_rcs[field], self._explain(error, field))
+        info = f"invalid parameter: {self._explain(error, field or 'the body')}"
         return self._other_rank, Rejection(self._other_rc, info=info)
+
+    def _missing(self, error: ValidationError) -> str | None:
+        """The missing field(s); for a required choice (`if`/`else`, e.g. `gateway` or
+        `retry`) both names, so the client knows either will do."""
+        missing = _missing_fields(error)
+        if set(missing) & set(self._choice) and {"if", "else"} & set(error.schema_path):
+            return " or ".join(self._choice) + " (send exactly one)"
+        return ", ".join(missing) or None
+
+    def _explain(self, error: ValidationError, field: str) -> str:
+        """Which rule `field` broke, in words: the bound, the pattern, the type..."""
+        if field == "msisdn" and error.absolute_path:
+            problem = msisdn_problem(error.instance)
+            if problem is not None:
+                return problem
+        keyword, bound = error.validator, error.validator_value
+        if keyword == "not" and field in self._choice:
+            return f"{' and '.join(self._choice)} both given (send exactly one)"
+        length = _LENGTH_WORDS.get(str(keyword))
+        if length is not None and isinstance(error.instance, str):
+            count = len(error.instance)
+            return f"{field} must have {length} {bound} characters, got {count}"
+        words = _BOUND_WORDS.get(str(keyword))
+        if words is not None:
+            return f"{field} {words} {bound!r}, got {_short(error.instance)}"
+        if keyword == "pattern":
+            return f"{field} must match {bound}, got {_short(error.instance)}"
+        if keyword == "type":
+            return f"{field} must be of type {bound}, got {_json_type(error.instance)}"
+        if keyword in {"enum", "const"}:
+            return f"{field} must be one of {bound!r}, got {_short(error.instance)}"
+        if keyword == "format":
+            return f"{field} is not a valid {bound}"
+        if keyword in {"anyOf", "oneOf"}:
+            return f"{field} {_alternatives(error)}, got {_short(error.instance)}"
+        return f"{field}: {error.message[:120]}"
 
 
 @functools.cache

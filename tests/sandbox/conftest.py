@@ -30,7 +30,7 @@ def make_sandbox(clock: FakeClock) -> Callable[..., Any]:
         config = SandboxConfig(**{"api_key": API_KEY, "clock": clock, **overrides})
         app = create_app(config)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             try:
                 yield Sandbox(client, app.state.sandbox)
             finally:
