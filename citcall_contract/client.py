@@ -1,20 +1,25 @@
 """`Citcall` and `AsyncCitcall`: a thin facade over the generated client.
 
 The generated package holds the models (`to_dict` builds a request body, `from_dict`
-reads an answer); the spec gives each operation's path. The facade adds what a person
-sending billed traffic needs: argument checks before any I/O, auth, errors by rc,
-retries only when nothing can have been processed, and errors that never leak the API
-key. All of that lives in `_Core`, which does no I/O, so the sync and async classes
-only differ in the few lines that send and sleep.
+reads an answer); the spec gives each operation's path and response schema. The facade
+adds what a person sending billed traffic needs: argument checks before any I/O, auth,
+errors by rc, retries and failover only when nothing can have been processed, bounded
+answers (size and an overall deadline), and errors that never leak the API key. All
+of that lives in `_Core`, which does no I/O, so the sync and async classes only differ
+in the few lines that send, read and wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
+import math
+import os
 import re
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -31,11 +36,19 @@ from citcall_v3_client.models import (
 )
 from citcall_v3_client.types import UNSET
 
-from citcall_contract import __version__, codes, inputs, spec
+from citcall_contract import __version__, answers, codes, inputs, spec
+from citcall_contract.answers import MAX_ANSWER_BYTES
 from citcall_contract.auth import Credentials
+from citcall_contract.endpoints import (
+    DEFAULT_BASE_URL,
+    check_base_urls,
+    display,
+    settings_from_env,
+)
 from citcall_contract.errors import (
     CitcallAPIError,
     CitcallConnectionError,
+    CitcallError,
     CitcallInputError,
     CitcallOutcomeUnknownError,
     CitcallResponseError,
@@ -43,27 +56,37 @@ from citcall_contract.errors import (
     error_class_for,
 )
 from citcall_contract.msisdn import normalize_msisdn
+from citcall_contract.redact import Redactor
 from citcall_contract.retry import NOT_SENT_FINAL, NOT_SENT_RETRYABLE, RetryPolicy
-from citcall_contract.spec_servers import SERVERS
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_RETRY", "DEFAULT_TIMEOUT", "AsyncCitcall", "Citcall"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_RETRY",
+    "DEFAULT_TIMEOUT",
+    "MAX_ANSWER_BYTES",
+    "AsyncCitcall",
+    "Citcall",
+]
 
 logger = logging.getLogger("citcall_contract.client")
 logger.addHandler(logging.NullHandler())  # a library: silent unless the app configures logging
 
-#: `servers[0]` of the spec: the address in the provider's documentation.
-DEFAULT_BASE_URL = SERVERS[0]
 #: Connect quickly or fail (a connect failure is retried); give the gateway time to answer.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: Seconds one facade call may take in all: every attempt, host and wait included.
+DEFAULT_DEADLINE = 30.0
 #: The policy when `retry` is omitted; `retry=None` means a single attempt.
 DEFAULT_RETRY = RetryPolicy()
 NO_RETRY = RetryPolicy(attempts=1)
+#: Failures that prove the request never left for this host: the next host may be tried.
+FAILOVER_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
 
 T = TypeVar("T")
-_MASKED_BODY_FIELDS = frozenset({"token"})  # OTP codes: not needed to reconcile a send
 _SNIPPET_CHARS = 160
 _WHITESPACE = re.compile(r"\s+")
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: no header injection
+_IDENTITY = frozenset({"", "identity"})
 
 
 @dataclass(slots=True)
@@ -72,12 +95,30 @@ class _Call(Generic[T]):
 
     operation: str
     msisdn: str
-    kwargs: dict[str, Any]
+    method: str
+    path: str
+    body: dict[str, Any]
+    content: bytes
     parse: Callable[[Mapping[str, Any]], T]
+    attempt: int = 0  # the round being sent, 1-based: set by `_send`
 
-    def body_for_errors(self) -> dict[str, Any]:
-        body: dict[str, Any] = self.kwargs["json"]
-        return {k: ("***" if k in _MASKED_BODY_FIELDS else v) for k, v in body.items()}
+
+class _TryAgain(Exception):
+    """Internal: an attempt failed in a way that proves nothing was processed."""
+
+    def __init__(
+        self,
+        error: CitcallError,
+        *,
+        reason: str = "",
+        hosts: tuple[str, ...] = (),
+        unavailable: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.error = error
+        self.reason = reason
+        self.hosts = hosts
+        self.unavailable = unavailable
 
 
 class _RequestModel(Protocol):
@@ -91,25 +132,48 @@ def _route(operation_id: str) -> tuple[str, str]:
     return found.method.upper(), found.path.lstrip("/")
 
 
+@functools.cache
+def _success_rcs() -> frozenset[int]:
+    return codes.rcs_in(codes.SUCCESS_CATEGORY)
+
+
+def _encode(body: Mapping[str, Any]) -> bytes:
+    """The JSON httpx's `json=` would send (compact, UTF-8, no NaN)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
 def _prepare(
     operation: str, body: _RequestModel, msisdn: str, parse: Callable[[Any], T]
 ) -> _Call[T]:
     method, path = _route(operation)
-    # A relative path joins onto base_url's path (`.../v3` + `sms`); httpx sets the
-    # `application/json` Content-Type for `json=`.
-    kwargs = {"method": method, "url": path, "json": body.to_dict()}
-    return _Call(operation, msisdn, kwargs, parse)
+    data = body.to_dict()
+    return _Call(operation, msisdn, method, path, data, _encode(data), parse)
+
+
+def _check_deadline(deadline: object) -> float:
+    if deadline is None:
+        return math.inf
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float):
+        raise CitcallInputError(
+            "deadline", f"must be a number of seconds or None, not {deadline!r}"
+        )
+    if not math.isfinite(deadline) or deadline <= 0:
+        raise CitcallInputError("deadline", f"must be a positive finite number, not {deadline!r}")
+    return float(deadline)
 
 
 class _Core:
-    """Everything but I/O: credentials, request building, answer reading, retry decisions."""
+    """Everything but I/O: credentials, hosts, request building, answers, retry decisions."""
 
     def __init__(
         self,
         api_key: object,
         userid: object,
-        base_url: str,
-        retry: RetryPolicy | None,
+        base_url: object,
+        retry: object,
+        timeout: float | httpx.Timeout | None,
+        deadline: object,
+        allow_insecure_http: bool,
     ) -> None:
         if not isinstance(api_key, str) or not _HEADER_SAFE.fullmatch(api_key):
             raise CitcallInputError("api_key", "must be a non-empty string of visible ASCII")
@@ -117,21 +181,30 @@ class _Core:
             not isinstance(userid, str) or not _HEADER_SAFE.fullmatch(userid) or ":" in userid
         ):
             raise CitcallInputError("userid", "must be a non-empty string without ':' or spaces")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise CitcallInputError("retry", "must be a RetryPolicy, or None for no retries")
         login = Credentials(api_key, userid)
         self.scheme = "Apikey" if userid is None else "Basic"
         self.authorization = login.header()
-        self._secrets = login.secrets()
+        self.redactor = Redactor(login.secrets())
         self.userid = userid
-        self.base_url = base_url
+        self.hosts = check_base_urls(base_url, allow_insecure_http)
+        self.shown_hosts = tuple(display(host) for host in self.hosts)
         self.retry = retry if retry is not None else NO_RETRY
+        self.deadline = _check_deadline(deadline)
+        self.timeout = httpx.Timeout(timeout)
+        waits = (self.timeout.connect, self.timeout.read, self.timeout.write, self.timeout.pool)
+        self._longest_wait = max(math.inf if w is None else w for w in waits)
+        self._urls: dict[tuple[int, str], httpx.URL] = {}
 
-    def client_options(self, timeout: float | httpx.Timeout | None) -> dict[str, Any]:
+    def client_options(self) -> dict[str, Any]:
         return {
-            "base_url": self.base_url,
-            "timeout": timeout,
+            "timeout": self.timeout,
             "headers": {
                 "Authorization": self.authorization,
                 "Accept": "application/json",
+                "Accept-Encoding": "identity",  # the size cap counts the bytes received
+                "Content-Type": "application/json",
                 "User-Agent": f"citcall-contract/{__version__}",
             },
             "follow_redirects": False,
@@ -139,7 +212,8 @@ class _Core:
 
     def describe(self, cls_name: str) -> str:
         who = f", userid={self.userid!r}" if self.userid is not None else ""
-        return f"{cls_name}(base_url={self.base_url!r}, auth={self.scheme}{who})"
+        hosts = self.shown_hosts[0] if len(self.shown_hosts) == 1 else list(self.shown_hosts)
+        return f"{cls_name}(base_url={hosts!r}, auth={self.scheme}{who})"
 
     # Request building: checks first, so bad input never reaches the wire.
 
@@ -150,6 +224,7 @@ class _Core:
         callback_url: object,
         valid_time: object,
         limit_try: object,
+        operation: str = "asyncMiscall",
     ) -> _Call[MiscallResponse]:
         number = normalize_msisdn(msisdn)
         route = inputs.check_gateway(gateway)
@@ -162,7 +237,7 @@ class _Core:
             valid_time=UNSET if keep is None else keep,
             limit_try=UNSET if tries is None else tries,
         )
-        return _prepare("asyncMiscall", body, number, MiscallResponse.from_dict)
+        return _prepare(operation, body, number, MiscallResponse.from_dict)
 
     def sms(
         self, msisdn: object, text: object, senderid: object, callback_url: object
@@ -220,99 +295,228 @@ class _Core:
             raise CitcallInputError("limit_try", "only applies with valid_time (the OTP is kept)")
         return keep, tries
 
+    # Sending: which URL, how long each wait may take.
+
+    def deadline_at(self) -> float:
+        return time.monotonic() + self.deadline
+
+    def url(self, index: int, path: str) -> httpx.URL:
+        key = (index, path)
+        found = self._urls.get(key)
+        if found is None:
+            found = self._urls[key] = httpx.URL(f"{self.hosts[index]}/{path}")
+        return found
+
+    def build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        call: _Call[Any],
+        index: int,
+        deadline_at: float,
+    ) -> httpx.Request:
+        """The request for host `index`, each network wait capped by the time left."""
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise CitcallConnectionError(
+                call.operation,
+                call.attempt,
+                f"the {self.deadline:g} s deadline passed before sending",
+                self.shown_hosts[:index],
+            )
+        url = self.url(index, call.path)
+        if remaining >= self._longest_wait:
+            return http.build_request(call.method, url, content=call.content)
+        capped = httpx.Timeout(
+            connect=_cap(self.timeout.connect, remaining),
+            read=_cap(self.timeout.read, remaining),
+            write=_cap(self.timeout.write, remaining),
+            pool=_cap(self.timeout.pool, remaining),
+        )
+        return http.build_request(call.method, url, content=call.content, timeout=capped)
+
+    def fails_over(self, call: _Call[Any], exc: httpx.RequestError, index: int) -> bool:
+        """True when the request never left for host `index` and another host is left."""
+        if not isinstance(exc, FAILOVER_ERRORS) or index + 1 >= len(self.hosts):
+            return False
+        logger.info(
+            "%s to %s: %s unreachable (%s), trying %s",
+            call.operation, call.msisdn, self.shown_hosts[index],
+            type(exc).__name__, self.shown_hosts[index + 1],
+        )  # fmt: skip
+        return True
+
+    def before_body(
+        self, call: _Call[Any], response: httpx.Response, index: int, deadline_at: float
+    ) -> None:
+        """Refuse encoded bodies (the cap counts raw bytes); bound body reads by the deadline."""
+        encoding = response.headers.get("content-encoding")
+        if encoding is not None and encoding.strip().lower() not in _IDENTITY:
+            raise self.bad_answer(
+                call, response.status_code, b"", index, f"{encoding!r}-encoded body (not asked for)"
+            )
+        timeouts = response.request.extensions.get("timeout")
+        if isinstance(timeouts, dict):
+            remaining = max(deadline_at - time.monotonic(), 0.001)
+            read = timeouts.get("read")
+            if read is None or read > remaining:
+                timeouts["read"] = remaining
+
+    def too_large(self, call: _Call[Any], status: int, start: bytes, index: int) -> Exception:
+        return self.bad_answer(
+            call, status, start, index, f"body larger than {MAX_ANSWER_BYTES} bytes"
+        )
+
+    def deadline_passed(self, call: _Call[Any], index: int | None) -> CitcallOutcomeUnknownError:
+        host = None if index is None else self.shown_hosts[index]
+        reason = f"no complete answer within the {self.deadline:g} s deadline"
+        logger.warning("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
+        return CitcallOutcomeUnknownError(
+            call.operation, call.msisdn, self.redactor.request(call.body), reason, host=host
+        )
+
     # Reading answers.
 
-    def read(self, call: _Call[T], response: httpx.Response) -> T:
+    def read(self, call: _Call[T], status: int, content: bytes, index: int) -> T:
         """The parsed success model, or the error the answer stands for."""
-        status = response.status_code
+        if status != httpx.codes.OK:
+            raise self.bad_answer(call, status, content, index, _status_problem(status, content))
         try:
-            data = json.loads(response.content)
-        except ValueError:  # JSONDecodeError, UnicodeDecodeError
-            raise self._bad_answer(call, response, "body is not JSON") from None
+            data = answers.parse_json(content)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too deep
+            raise self.bad_answer(
+                call, status, content, index, f"body is not JSON ({exc})"
+            ) from None
         if not isinstance(data, dict) or "rc" not in data:
-            raise self._bad_answer(call, response, "body has no rc")
+            raise self.bad_answer(call, status, content, index, "body has no rc")
         try:
             rc = codes.parse_rc(data["rc"])
         except ValueError:
-            raise self._bad_answer(call, response, "rc is not a code") from None
-        if rc in codes.rcs_in(codes.SUCCESS_CATEGORY):
-            if status != httpx.codes.OK:
-                raise self._bad_answer(call, response, "success rc with an error status")
+            raise self.bad_answer(call, status, content, index, "rc is not a code") from None
+        if rc in _success_rcs():
+            problem = answers.success_checker(call.operation)(data)
+            if problem is not None:
+                wrong = f"success body of the wrong shape: {problem}"
+                raise self.bad_answer(call, status, content, index, wrong)
             try:
                 return call.parse(data)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                raise self._bad_answer(call, response, "success body of the wrong shape") from None
-        raise self.api_error(call, rc, data)
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+                wrong = "success body of the wrong shape"
+                raise self.bad_answer(call, status, content, index, wrong) from None
+        error = self.api_error(call, rc, data)
+        if isinstance(error, CitcallUnavailableError):
+            raise _TryAgain(error, unavailable=True)
+        raise error
 
-    @staticmethod
-    def api_error(call: _Call[Any], rc: int, data: Mapping[str, Any]) -> CitcallAPIError:
-        info, trxid = data.get("info"), data.get("trxid")
+    def api_error(self, call: _Call[Any], rc: int, data: Mapping[str, Any]) -> CitcallAPIError:
+        shown = self.redactor.deep(data)
+        info, trxid = shown.get("info"), shown.get("trxid")
         return error_class_for(rc)(
             rc,
             info if isinstance(info, str) else None,
             trxid if isinstance(trxid, str) else None,
             operation=call.operation,
-            response=data,
+            response=shown,
         )
 
-    def _bad_answer(
-        self, call: _Call[Any], response: httpx.Response, problem: str
+    def bad_answer(
+        self, call: _Call[Any], status: int, content: bytes, index: int, problem: str
     ) -> CitcallResponseError:
         return CitcallResponseError(
             call.operation,
             call.msisdn,
-            call.body_for_errors(),
-            status_code=response.status_code,
-            snippet=self._redact(response.content[: _SNIPPET_CHARS * 4]),
-            problem=problem,
+            self.redactor.request(call.body),
+            status_code=status,
+            snippet=self._snippet(content),
+            problem=self.redactor.text(problem),
+            host=self.shown_hosts[index],
         )
 
-    def _redact(self, raw: bytes) -> str:
+    def _snippet(self, raw: bytes) -> str:
         """The start of a body, one line, with any echo of the credentials removed."""
-        text = _WHITESPACE.sub(" ", raw.decode("utf-8", "replace")).strip()
-        for secret in self._secrets:
-            text = text.replace(secret, "[secret]")
-        return text[:_SNIPPET_CHARS]
+        text = self.redactor.truncated(raw.decode("utf-8", "replace"))
+        return _WHITESPACE.sub(" ", text).strip()[:_SNIPPET_CHARS]
 
-    # Retry decisions: each returns the delay before the next attempt, or raises.
+    # Failures and retry decisions.
 
-    def after_transport_error(
-        self, call: _Call[Any], exc: httpx.RequestError, attempt: int
-    ) -> float:
-        reason = self._redact(f"{type(exc).__name__}: {exc}".encode())
-        if isinstance(exc, NOT_SENT_RETRYABLE) and self.retry.can_retry(attempt):
-            delay = self.retry.delay(attempt)
+    def transport_failure(
+        self, call: _Call[Any], exc: httpx.RequestError, index: int, deadline_at: float
+    ) -> CitcallError | _TryAgain:
+        """What a transport error on host `index` means: retry, not sent, or outcome unknown."""
+        reason = self.redactor.text(f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline_at - 0.01:
+            reason += f" (at the call's {self.deadline:g} s deadline)"
+        hosts = self.shown_hosts[: index + 1]
+        error: CitcallError | _TryAgain
+        if isinstance(exc, NOT_SENT_RETRYABLE):
+            not_sent = CitcallConnectionError(call.operation, call.attempt, reason, hosts)
+            error = _TryAgain(not_sent, reason=reason, hosts=hosts)
+        elif isinstance(exc, NOT_SENT_FINAL):
+            error = CitcallConnectionError(call.operation, call.attempt, reason, hosts)
+        else:
+            logger.warning("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
+            error = CitcallOutcomeUnknownError(
+                call.operation,
+                call.msisdn,
+                self.redactor.request(call.body),
+                reason,
+                host=self.shown_hosts[index],
+            )
+        self._chain(error.error if isinstance(error, _TryAgain) else error, exc)
+        return error
+
+    def _chain(self, error: BaseException, cause: BaseException) -> None:
+        """Keep the transport error as the cause unless its text would show a secret."""
+        error.__suppress_context__ = True
+        error.__cause__ = cause if self.redactor.text(str(cause)) == str(cause) else None
+
+    def retry_delay(
+        self, call: _Call[Any], again: _TryAgain, attempt: int, deadline_at: float
+    ) -> float | CitcallError:
+        """Seconds to wait before attempt `attempt + 1`, or the error to raise instead."""
+        policy = self.retry
+        allowed = policy.can_retry(attempt) and (policy.retry_unavailable or not again.unavailable)
+        delay = policy.delay(attempt) if allowed else 0.0
+        if allowed and time.monotonic() + delay < deadline_at:
+            what = f"{again.reason} before sending"
+            if isinstance(again.error, CitcallAPIError):
+                what = f"rc {again.error.rc} (not processed)"
             logger.info(
-                "%s to %s: %s before sending, retry %d in %.2fs",
-                call.operation, call.msisdn, reason, attempt, delay,
+                "%s to %s: %s, retry %d in %.2fs",
+                call.operation, call.msisdn, what, attempt, delay,
             )  # fmt: skip
             return delay
-        if isinstance(exc, NOT_SENT_RETRYABLE + NOT_SENT_FINAL):
-            raise CitcallConnectionError(call.operation, attempt, reason) from exc
-        logger.warning("%s to %s: outcome unknown: %s", call.operation, call.msisdn, reason)
-        raise CitcallOutcomeUnknownError(
-            call.operation, call.msisdn, call.body_for_errors(), reason
-        ) from exc
+        if again.unavailable:
+            return again.error
+        error = CitcallConnectionError(call.operation, attempt, again.reason, again.hosts)
+        error.__cause__, error.__suppress_context__ = again.error.__cause__, True
+        return error
 
-    def after_unavailable(
-        self, call: _Call[Any], exc: CitcallUnavailableError, attempt: int
-    ) -> float:
-        if not (self.retry.retry_unavailable and self.retry.can_retry(attempt)):
-            raise exc
-        delay = self.retry.delay(attempt)
-        logger.info(
-            "%s to %s: rc %d (not processed), retry %d in %.2fs",
-            call.operation, call.msisdn, exc.rc, attempt, delay,
-        )  # fmt: skip
-        return delay
+
+def _cap(wait: float | None, remaining: float) -> float:
+    return remaining if wait is None else min(wait, remaining)
+
+
+def _status_problem(status: int, content: bytes) -> str:
+    """Why an error status is outcome-unknown, with the rc its body claims (if any)."""
+    problem = "error status (something between client and gateway answered)"
+    try:
+        data = answers.parse_json(content)
+        if isinstance(data, dict) and "rc" in data:
+            return f"{problem}; body says rc {codes.parse_rc(data['rc'])}"
+    except ValueError:
+        pass
+    return problem
 
 
 class Citcall:
     """Synchronous client of the Citcall v3 gateway.
 
     With `userid`, requests use `Authorization: Basic base64(userid:api_key)`; without,
-    `Authorization: Apikey <api_key>`. `transport` (an httpx transport) is passed to the
-    one `httpx.Client` the facade owns, for tests and custom networking.
+    `Authorization: Apikey <api_key>`. `base_url` is one URL or a sequence (primary
+    first; the next is tried only when the connection could not be made). `retry`
+    omitted is `DEFAULT_RETRY`; `retry=None` means one attempt. `deadline` bounds the
+    whole call in seconds (None: no bound). `transport` (an httpx transport) is passed
+    to the one `httpx.Client` the facade owns, for tests and custom networking.
     """
 
     def __init__(
@@ -320,13 +524,23 @@ class Citcall:
         api_key: str,
         *,
         userid: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | Sequence[str] = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = DEFAULT_RETRY,
+        deadline: float | None = DEFAULT_DEADLINE,
+        allow_insecure_http: bool = False,
     ) -> None:
-        self._core = _Core(api_key, userid, base_url, retry)
-        self._http = httpx.Client(transport=transport, **self._core.client_options(timeout))
+        self._core = _Core(api_key, userid, base_url, retry, timeout, deadline, allow_insecure_http)
+        self._http = httpx.Client(transport=transport, **self._core.client_options())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """A client configured by `CITCALL_API_KEY`, `CITCALL_USERID`, `CITCALL_BASE_URL`
+        (comma-separated, primary first) and `CITCALL_ALLOW_INSECURE_HTTP`; `options`
+        (any constructor argument) win over the environment."""
+        settings = settings_from_env(os.environ if environ is None else environ)
+        return cls(**{**settings, **options})
 
     def __repr__(self) -> str:
         return self._core.describe(type(self).__name__)
@@ -342,6 +556,19 @@ class Citcall:
     ) -> MiscallResponse:
         """Place a missed-call OTP (`/asynccall`); the OTP is the last 4 digits of `.token`."""
         return self._send(self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try))
+
+    def motp(
+        self,
+        msisdn: str,
+        *,
+        gateway: int = 0,
+        callback_url: str | None = None,
+        valid_time: int | None = None,
+        limit_try: int | None = None,
+    ) -> MiscallResponse:
+        """`miscall` through `/motp`, the name the official SDK 3.4 uses."""
+        call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try, "motp")
+        return self._send(call)
 
     def sms(
         self, msisdn: str, text: str, *, senderid: str, callback_url: str | None = None
@@ -371,18 +598,56 @@ class Citcall:
         return self._send(self._core.verify(trxid, msisdn, token))
 
     def _send(self, call: _Call[T]) -> T:
+        core = self._core
+        deadline_at = core.deadline_at()
         attempt = 0
         while True:
             attempt += 1
+            call.attempt = attempt
             try:
-                response = self._http.request(**call.kwargs)
+                return self._attempt(call, deadline_at)
+            except _TryAgain as again:
+                failure = again
+            outcome = core.retry_delay(call, failure, attempt, deadline_at)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            core.retry.wait(outcome)
+
+    def _attempt(self, call: _Call[T], deadline_at: float) -> T:
+        """One round over the hosts: the next host only when the request never left."""
+        core = self._core
+        for index in range(len(core.hosts)):
+            request = core.build(self._http, call, index, deadline_at)
+            try:
+                response = self._http.send(request, stream=True)
             except httpx.RequestError as exc:
-                self._core.retry.wait(self._core.after_transport_error(call, exc, attempt))
-                continue
+                if core.fails_over(call, exc, index):
+                    continue
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             try:
-                return self._core.read(call, response)
-            except CitcallUnavailableError as exc:
-                self._core.retry.wait(self._core.after_unavailable(call, exc, attempt))
+                content = self._read_body(call, response, index, deadline_at)
+            except httpx.RequestError as exc:
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
+            finally:
+                response.close()
+            return core.read(call, response.status_code, content, index)
+        raise AssertionError("unreachable: the last host never fails over")
+
+    def _read_body(
+        self, call: _Call[Any], response: httpx.Response, index: int, deadline_at: float
+    ) -> bytes:
+        core = self._core
+        core.before_body(call, response, index, deadline_at)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            chunks.append(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise core.too_large(call, response.status_code, b"".join(chunks), index)
+            if time.monotonic() > deadline_at:
+                raise core.deadline_passed(call, index)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def close(self) -> None:
         self._http.close()
@@ -400,20 +665,31 @@ class Citcall:
 
 
 class AsyncCitcall:
-    """Asynchronous client: the API of `Citcall` with `async` methods."""
+    """Asynchronous client: the API of `Citcall` with `async` methods.
+
+    The deadline is exact here: the whole call is cancelled when it passes.
+    """
 
     def __init__(
         self,
         api_key: str,
         *,
         userid: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | Sequence[str] = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = DEFAULT_RETRY,
+        deadline: float | None = DEFAULT_DEADLINE,
+        allow_insecure_http: bool = False,
     ) -> None:
-        self._core = _Core(api_key, userid, base_url, retry)
-        self._http = httpx.AsyncClient(transport=transport, **self._core.client_options(timeout))
+        self._core = _Core(api_key, userid, base_url, retry, timeout, deadline, allow_insecure_http)
+        self._http = httpx.AsyncClient(transport=transport, **self._core.client_options())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """`Citcall.from_env`, async."""
+        settings = settings_from_env(os.environ if environ is None else environ)
+        return cls(**{**settings, **options})
 
     def __repr__(self) -> str:
         return self._core.describe(type(self).__name__)
@@ -429,6 +705,19 @@ class AsyncCitcall:
     ) -> MiscallResponse:
         """Place a missed-call OTP (`/asynccall`); the OTP is the last 4 digits of `.token`."""
         call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try)
+        return await self._send(call)
+
+    async def motp(
+        self,
+        msisdn: str,
+        *,
+        gateway: int = 0,
+        callback_url: str | None = None,
+        valid_time: int | None = None,
+        limit_try: int | None = None,
+    ) -> MiscallResponse:
+        """`miscall` through `/motp`, the name the official SDK 3.4 uses."""
+        call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try, "motp")
         return await self._send(call)
 
     async def sms(
@@ -459,19 +748,65 @@ class AsyncCitcall:
         return await self._send(self._core.verify(trxid, msisdn, token))
 
     async def _send(self, call: _Call[T]) -> T:
+        core = self._core
+        deadline_at = core.deadline_at()
         attempt = 0
         while True:
             attempt += 1
+            call.attempt = attempt
             try:
-                response = await self._http.request(**call.kwargs)
+                return await self._bounded_attempt(call, deadline_at)
+            except _TryAgain as again:
+                failure = again
+            outcome = core.retry_delay(call, failure, attempt, deadline_at)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            await core.retry.wait_async(outcome)
+
+    async def _bounded_attempt(self, call: _Call[T], deadline_at: float) -> T:
+        if math.isinf(deadline_at):
+            return await self._attempt(call, deadline_at, [])
+        sent_to: list[int] = []  # the host index the request went to, once it may have left
+        try:
+            async with asyncio.timeout(max(deadline_at - time.monotonic(), 0.0)):
+                return await self._attempt(call, deadline_at, sent_to)
+        except TimeoutError:
+            error = self._core.deadline_passed(call, sent_to[-1] if sent_to else None)
+        raise error
+
+    async def _attempt(self, call: _Call[T], deadline_at: float, sent_to: list[int]) -> T:
+        core = self._core
+        for index in range(len(core.hosts)):
+            request = core.build(self._http, call, index, deadline_at)
+            sent_to.append(index)
+            try:
+                response = await self._http.send(request, stream=True)
             except httpx.RequestError as exc:
-                delay = self._core.after_transport_error(call, exc, attempt)
-                await self._core.retry.wait_async(delay)
-                continue
+                if core.fails_over(call, exc, index):
+                    continue
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
             try:
-                return self._core.read(call, response)
-            except CitcallUnavailableError as exc:
-                await self._core.retry.wait_async(self._core.after_unavailable(call, exc, attempt))
+                content = await self._read_body(call, response, index, deadline_at)
+            except httpx.RequestError as exc:
+                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
+            finally:
+                await response.aclose()
+            return core.read(call, response.status_code, content, index)
+        raise AssertionError("unreachable: the last host never fails over")
+
+    async def _read_body(
+        self, call: _Call[Any], response: httpx.Response, index: int, deadline_at: float
+    ) -> bytes:
+        core = self._core
+        core.before_body(call, response, index, deadline_at)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            chunks.append(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise core.too_large(call, response.status_code, b"".join(chunks), index)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -7,7 +7,7 @@ a code moves between classes by editing the YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from citcall_contract import codes
@@ -32,16 +32,22 @@ class CallbackError(CitcallError, ValueError):
 class CitcallConnectionError(CitcallError):
     """The request never reached the gateway (connect error or time-out, after retries).
 
-    Nothing was processed, so sending it again later is safe.
+    Nothing was processed, so sending it again later is safe. `hosts` lists the base
+    URLs that were tried (primary first).
     """
 
-    def __init__(self, operation: str, attempts: int, reason: str) -> None:
+    def __init__(
+        self, operation: str, attempts: int, reason: str, hosts: Sequence[str] = ()
+    ) -> None:
+        tried = f" (tried {', '.join(hosts)})" if hosts else ""
         super().__init__(
-            f"{operation}: could not reach the gateway after {attempts} attempt(s): {reason}; "
-            "nothing was sent, it is safe to try again"
+            f"{operation}: could not reach the gateway after {attempts} attempt(s){tried}: "
+            f"{reason}; nothing was sent, it is safe to try again"
         )
         self.operation = operation
         self.attempts = attempts
+        self.reason = reason
+        self.hosts = tuple(hosts)
 
 
 RECONCILE_HINT = (
@@ -54,25 +60,37 @@ class CitcallOutcomeUnknownError(CitcallError):
     """The request may have reached the gateway, but its answer was lost or unreadable.
 
     It is never resent automatically (that could bill or send twice). `operation`,
-    `msisdn` and `request` (the JSON body, OTP codes masked) identify the send so the
-    caller can reconcile it through the callback or the gateway's records.
+    `msisdn`, `host` (the base URL it went to) and `request` (the JSON body, OTP codes
+    masked) identify the send so the caller can reconcile it through the callback or
+    the gateway's records.
     """
 
     def __init__(
-        self, operation: str, msisdn: str, request: Mapping[str, Any], reason: str
+        self,
+        operation: str,
+        msisdn: str,
+        request: Mapping[str, Any],
+        reason: str,
+        *,
+        host: str | None = None,
     ) -> None:
-        super().__init__(f"{operation} to {msisdn}: outcome unknown ({reason}); {RECONCILE_HINT}")
+        at = f" at {host}" if host else ""
+        super().__init__(
+            f"{operation} to {msisdn}{at}: outcome unknown ({reason}); {RECONCILE_HINT}"
+        )
         self.operation = operation
         self.msisdn = msisdn
         self.request = dict(request)
         self.reason = reason
+        self.host = host
 
 
 class CitcallResponseError(CitcallOutcomeUnknownError):
     """The answer had an unexpected HTTP status or a body that is not the gateway's JSON.
 
-    Typically a proxy's HTML error page or a truncated body; `status_code` and `snippet`
-    (the start of the body) say what came back.
+    Typically a proxy's HTML error page, a truncated or oversized body, or a success
+    body without the fields the spec requires; `status_code` and `snippet` (the start
+    of the body, secrets removed) say what came back.
     """
 
     def __init__(
@@ -84,11 +102,13 @@ class CitcallResponseError(CitcallOutcomeUnknownError):
         status_code: int,
         snippet: str,
         problem: str,
+        host: str | None = None,
     ) -> None:
         reason = f"HTTP {status_code}, {problem}: {snippet!r}"
-        super().__init__(operation, msisdn, request, reason)
+        super().__init__(operation, msisdn, request, reason, host=host)
         self.status_code = status_code
         self.snippet = snippet
+        self.problem = problem
 
 
 class CitcallAPIError(CitcallError):

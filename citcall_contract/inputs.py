@@ -127,14 +127,19 @@ def check_trxid(value: object) -> str:
     return _check_pattern(value, "trxid", pattern, f"a transaction ID ({pattern.pattern})")
 
 
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
 def check_callback_url(value: object) -> str | None:
     """An absolute http(s) URL, by the spec's CallbackUrl schema (format uri, pattern)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise _type_error("callback_url", "a string", value)
+    # Visible ASCII only: the uri format check (rfc3986-validator) uses Python's `$`,
+    # which lets a final newline through.
     error = next(iter(spec.schema_validator("CallbackUrl").iter_errors(value)), None)
-    if error is not None:
+    if error is not None or not _VISIBLE_ASCII.fullmatch(value):
         raise CitcallInputError(
             "callback_url",
             f"{_short(value)} is not an absolute http(s) URL (RFC 3986: ASCII, %-encoded)",

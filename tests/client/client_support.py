@@ -19,6 +19,7 @@ TRXID = "20190801155256104472275025"
 #: Facade method per operationId, called with valid arguments (the seed's values).
 CALLS: dict[str, Callable[[Any], Any]] = {
     "asyncMiscall": lambda c: c.miscall(SEED_MSISDN),
+    "motp": lambda c: c.motp(SEED_MSISDN),
     "sendSms": lambda c: c.sms(SEED_MSISDN, "Hello World!", senderid="citcall"),
     "sendSmsOtp": lambda c: c.sms_otp(SEED_MSISDN, "Your code is 4821", senderid="citcall"),
     "verifyOtp": lambda c: c.verify(TRXID, SEED_MSISDN, "4821"),

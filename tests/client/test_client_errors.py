@@ -136,18 +136,27 @@ def test_unreadable_answers_raise_a_response_error(gateway, client, status, cont
     assert route.call_count == 1
 
 
-def test_error_status_with_an_rc_body_uses_the_rc(gateway, client):
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(500, {"rc": 34}), (502, {"rc": 34}), (503, {"rc": 66}), (500, {"rc": 6}), (500, {"rc": 0})],
+)
+def test_an_error_status_is_never_resent_and_its_outcome_is_unknown(gateway, client, status, body):
+    # Issue 9.2: a proxy may have forwarded the request before answering with an error
+    # status, whatever rc its body claims: resending could send and bill twice.
     route = gateway.post("/sms").mock(
         side_effect=[
-            httpx.Response(503, json={"rc": 34, "info": "Service temporary unavialable"}),
+            httpx.Response(status, json=body),
             httpx.Response(200, json=spec.operation("sendSms").response_examples()["success"]),
         ]
     )
 
-    result = client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
+    with pytest.raises(CitcallResponseError) as caught:
+        client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
 
-    assert result.trxid == "20170530152922"
-    assert route.call_count == 2
+    assert route.call_count == 1
+    assert not isinstance(caught.value, CitcallAPIError)
+    assert caught.value.status_code == status
+    assert f"rc {body['rc']}" in str(caught.value)
 
 
 def test_rc_errors_keep_the_whole_response(gateway, client):

@@ -82,6 +82,8 @@ BAD_ARGUMENTS = [
     ("callback_url", lambda c: c.sms(SEED_MSISDN, "hi", senderid="c", callback_url="http://")),
     ("callback_url", lambda c: c.sms(SEED_MSISDN, "hi", senderid="c", callback_url="https://a b")),
     ("callback_url", lambda c: c.miscall(SEED_MSISDN, callback_url=b"https://a.b")),
+    ("callback_url", lambda c: c.miscall(SEED_MSISDN, callback_url="https://a.b/c\n")),
+    ("callback_url", lambda c: c.miscall(SEED_MSISDN, callback_url="https://a.b/c\t")),
     ("gateway", lambda c: c.miscall(SEED_MSISDN, gateway=5)),
     ("gateway", lambda c: c.miscall(SEED_MSISDN, gateway=-1)),
     ("gateway", lambda c: c.miscall(SEED_MSISDN, gateway=True)),

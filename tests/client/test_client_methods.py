@@ -175,13 +175,15 @@ def test_basic_auth_encodes_userid_and_key(gateway):
     assert base64.b64decode(value).decode() == f"acme:{API_KEY}"
 
 
-def test_default_base_url_is_the_spec_first_server(gateway, client):
+def test_default_base_url_is_the_spec_first_https_server(gateway, client):
+    # Issue 11.2: the default never sends the key unencrypted (the spec's servers[0] is http).
+    first_https = next(url for url in spec.servers() if url.startswith("https://"))
     route = gateway.post("/sms").respond(json=success_example("sendSms"))
     client.sms(SEED_MSISDN, "Hello World!", senderid="citcall")
 
-    assert inspect.signature(Citcall).parameters["base_url"].default == spec.servers()[0]
-    assert inspect.signature(AsyncCitcall).parameters["base_url"].default == spec.servers()[0]
-    assert str(route.calls.last.request.url) == spec.servers()[0] + "/sms"
+    assert inspect.signature(Citcall).parameters["base_url"].default == first_https
+    assert inspect.signature(AsyncCitcall).parameters["base_url"].default == first_https
+    assert str(route.calls.last.request.url) == first_https + "/sms"
 
 
 def test_custom_base_url_and_transport_are_used():
@@ -235,6 +237,7 @@ async def test_async_context_manager_closes_the_transport():
 
 ASYNC_CALLS = {
     "asyncMiscall": lambda c: c.miscall("081234567890", gateway=1, valid_time=60),
+    "motp": lambda c: c.motp("081234567890", gateway=1, valid_time=60),
     "sendSms": lambda c: c.sms("+6281234567890", "Hello World!", senderid="citcall"),
     "sendSmsOtp": lambda c: c.sms_otp(SEED_MSISDN, "code 4821", senderid="citcall", token="4821"),
     "verifyOtp": lambda c: c.verify(TRXID, SEED_MSISDN, "4821"),

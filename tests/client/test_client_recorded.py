@@ -26,7 +26,12 @@ def _id(path: Path) -> str:
 def test_every_file_is_a_known_response_or_callback():
     assert FILES
     assert set(FILES) == set(RESPONSES) | set(CALLBACKS)
-    assert {f.parent.name for f in RESPONSES} == set(CALLS)
+    # /motp answers with /asynccall's response (the same $ref): nothing recorded of its own.
+    assert (
+        spec.operation("motp").response_schema_ref()
+        == spec.operation("asyncMiscall").response_schema_ref()
+    )
+    assert {f.parent.name for f in RESPONSES} == set(CALLS) - {"motp"}
     assert {f.parent.name for f in CALLBACKS} == set(callback_kinds())
 
 

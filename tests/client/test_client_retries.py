@@ -285,3 +285,34 @@ async def test_async_unavailable_is_retried():
 
     assert route.call_count == 2
     assert result.token == success_example("asyncMiscall")["token"]
+
+
+def test_no_retry_waits_past_the_call_deadline(gateway):
+    slept: list[float] = []
+    route = gateway.post("/sms").mock(side_effect=httpx.ConnectError("refused"))
+    policy = RetryPolicy(
+        attempts=5, backoff=50.0, max_backoff=50.0, jitter="none", sleep=slept.append
+    )
+
+    with (
+        Citcall(API_KEY, retry=policy, deadline=10.0) as client,
+        pytest.raises(CitcallConnectionError) as caught,
+    ):
+        _sms(client)
+
+    assert route.call_count == 1
+    assert slept == []
+    assert caught.value.attempts == 1
+
+
+def test_unavailable_retries_stop_at_the_deadline_with_the_rc(gateway):
+    route = gateway.post("/sms").respond(json={"rc": 34})
+    policy = RetryPolicy(attempts=5, backoff=50.0, max_backoff=50.0, jitter="none", sleep=print)
+
+    with (
+        Citcall(API_KEY, retry=policy, deadline=10.0) as client,
+        pytest.raises(CitcallUnavailableError),
+    ):
+        _sms(client)
+
+    assert route.call_count == 1
