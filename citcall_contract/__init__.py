@@ -8,7 +8,12 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from citcall_contract.callbacks import MissedCallReport, parse_callback
+    from citcall_contract.callbacks import (
+        CallbackReport,
+        MissedCallReport,
+        SmsReport,
+        parse_callback,
+    )
     from citcall_contract.client import AsyncCitcall, Citcall
     from citcall_contract.errors import (
         CallbackError,
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncCitcall",
     "CallbackError",
+    "CallbackReport",
     "Citcall",
     "CitcallAPIError",
     "CitcallAuthError",
@@ -45,11 +51,14 @@ __all__ = [
     "CitcallVerificationError",
     "MissedCallReport",
     "RetryPolicy",
+    "SmsReport",
     "__version__",
     "parse_callback",
 ]
 _MODULES = {"Citcall": "client", "AsyncCitcall": "client", "RetryPolicy": "retry"}
-_MODULES |= {"parse_callback": "callbacks", "MissedCallReport": "callbacks"}
+_MODULES |= dict.fromkeys(
+    ("parse_callback", "CallbackReport", "MissedCallReport", "SmsReport"), "callbacks"
+)
 
 
 def __getattr__(name: str) -> Any:

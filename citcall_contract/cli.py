@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "generate": "citcall_contract.commands.generate",
     "sandbox": "citcall_contract.commands.sandbox",
     "verify": "citcall_contract.commands.verify",
+    "verify-receiver": "citcall_contract.commands.verify_receiver",
+    "trigger": "citcall_contract.commands.trigger",
     "docs": "citcall_contract.commands.docs",
     "sdk": "citcall_contract.commands.sdk",
 }

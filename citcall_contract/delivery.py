@@ -47,7 +47,9 @@ __all__ = [
     "Target",
     "adeliver",
     "app_interface",
+    "check_target",
     "deliver",
+    "safe_url",
 ]
 
 #: Seconds a delivery may take, answer included, unless the caller says otherwise.
@@ -126,7 +128,11 @@ def deliver(
     started = time.perf_counter()
 
     def run() -> None:
-        box.append(asyncio.run(_deliver(kind, target, request)))
+        try:
+            box.append(asyncio.run(_deliver(kind, target, request)))
+        except Exception as exc:  # a failure of the exchange itself, reported, not raised
+            elapsed = time.perf_counter() - started
+            box.append(DeliveryResult(None, elapsed=elapsed, error=f"delivery failed: {exc!r}"))
 
     worker = threading.Thread(target=run, name="citcall-delivery", daemon=True)
     worker.start()
@@ -156,8 +162,21 @@ async def adeliver(
     return await _deliver(_interface(target, interface), target, request)
 
 
+def check_target(
+    target: Target,
+    *,
+    path: str = "",
+    allow_hosts: Iterable[str] = (),
+    interface: Interface | None = None,
+) -> None:
+    """Raise `DeliveryRefused` if `deliver` would refuse `target`; contacts nothing."""
+    _request(target, b"", path, "POST", None, DEFAULT_TIMEOUT, 0, allow_hosts)
+    _interface(target, interface)
+
+
 def app_interface(app: Callable[..., Any]) -> Interface:
-    """ "asgi" for `async (scope, receive, send)` apps, "wsgi" for `(environ, start_response)`."""
+    """Which kind of app: "asgi" for `async (scope, receive, send)`, else "wsgi" for
+    `(environ, start_response)`; DeliveryRefused when the signature does not tell."""
     call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
     if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
         return "asgi"
@@ -213,7 +232,7 @@ def _request(
         allowed = (*LOOPBACK_HOSTS, *allow_hosts)
         if not is_allowed(target, allowed):
             raise DeliveryRefused(
-                f"{_safe_url(target)}: not an http(s) URL of an allowed host "
+                f"{safe_url(target)}: not an http(s) URL of an allowed host "
                 "(loopback only, unless the host is allowed explicitly)"
             )
         url = target.rstrip("/") + path if path else target
@@ -221,7 +240,9 @@ def _request(
         url = APP_BASE_URL + (path or "/")
     else:
         raise DeliveryRefused(f"target must be a URL or an ASGI/WSGI app, not {target!r}")
-    return _Request(url, method.upper(), dict(headers or {}), bytes(body), timeout, max_body)
+    # Uncompressed answers: `max_body` then bounds what is held, not what a bomb expands to.
+    sent = {"Accept-Encoding": "identity", **(headers or {})}
+    return _Request(url, method.upper(), sent, bytes(body), timeout, max_body)
 
 
 def _interface(target: Target, forced: Interface | None) -> Interface | None:
@@ -234,8 +255,8 @@ def _interface(target: Target, forced: Interface | None) -> Interface | None:
     return app_interface(target)
 
 
-def _safe_url(url: str) -> str:
-    """The URL without user information (a password must not reach an error message)."""
+def safe_url(url: str) -> str:
+    """`url` without user information, for messages (a password must never be shown)."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
@@ -248,7 +269,7 @@ def _timed_out(timeout: float, *, blocked: bool = False) -> str:
     return f"timed out: no complete answer within {timeout:g} s{why}"
 
 
-# --- the exchange ------------------------------------------------------------------------
+# --- the exchange ---
 
 
 async def _deliver(kind: Interface | None, target: Target, request: _Request) -> DeliveryResult:
@@ -269,6 +290,8 @@ async def _deliver(kind: Interface | None, target: Target, request: _Request) ->
         collected.error = _timed_out(request.timeout)
     except httpx.HTTPError as exc:
         collected.error = f"connection failed: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # e.g. an app breaking the ASGI protocol: reported, not raised
+        collected.error = f"delivery failed: {type(exc).__name__}: {exc}"
     return collected.result(time.perf_counter() - started)
 
 

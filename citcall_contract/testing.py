@@ -7,6 +7,9 @@
   sandbox on a loopback port, for one test, on demand, or for the whole session.
 - `@pytest.mark.citcall_sandbox(balance=..., api_key=..., userid=..., callback_delay=...,
   allow_hosts=[...])` configures the sandbox of `citcall_mock` and `citcall_sandbox`.
+- `citcall_callbacks`: sends the gateway's callbacks to the app's receiver (a URL or the
+  ASGI/WSGI app in-process, from the `citcall_receiver` fixture) and runs the receiver
+  suite: `citcall_callbacks.send("missed-call", rc="00")`, `.run_suite().ok`.
 
 Override the `citcall_base_urls` fixture to mock a gateway address that is not in the spec.
 
@@ -25,16 +28,20 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from citcall_contract.fixtures.callbacks import CitcallCallbacks
     from citcall_contract.fixtures.mock import CitcallMock, RequestViolation
     from citcall_contract.fixtures.sandbox import SANDBOX_USERID, SandboxFactory, SandboxHandle
 
 __all__ = [
     "SANDBOX_USERID",
+    "CitcallCallbacks",
     "CitcallMock",
     "RequestViolation",
     "SandboxHandle",
     "citcall_base_urls",
+    "citcall_callbacks",
     "citcall_mock",
+    "citcall_receiver",
     "citcall_sandbox",
     "citcall_sandbox_factory",
     "citcall_sandbox_session",
@@ -43,6 +50,7 @@ __all__ = [
 
 #: Names re-exported from the fixture modules, imported on first access.
 _LAZY = {
+    "CitcallCallbacks": "citcall_contract.fixtures.callbacks",
     "CitcallMock": "citcall_contract.fixtures.mock",
     "RequestViolation": "citcall_contract.fixtures.mock",
     "SandboxHandle": "citcall_contract.fixtures.sandbox",
@@ -141,6 +149,23 @@ def citcall_sandbox_session(
 
     with running_sandbox(citcall_sandbox_session_options) as handle:
         yield handle
+
+
+
+@pytest.fixture
+def citcall_receiver() -> Any:
+    """The app's callback receiver for `citcall_callbacks`: override it to return a URL
+    (loopback) or the ASGI/WSGI app object. None: pass `to=` to each call."""
+    return None
+
+
+@pytest.fixture
+def citcall_callbacks(citcall_receiver: Any) -> CitcallCallbacks:
+    """Send the gateway's callbacks to `citcall_receiver` and run the receiver suite."""
+    _require("pytest", "citcall_callbacks")
+    from citcall_contract.fixtures.callbacks import CitcallCallbacks
+
+    return CitcallCallbacks(target=citcall_receiver)
 
 
 def _no_wait(seconds: float) -> None:

@@ -108,6 +108,7 @@ WITHOUT_MODULES = """
     ("command", "extra", "hidden"),
     [
         (["verify"], "contract", "schemathesis"),
+        (["verify-receiver", "http://127.0.0.1:9/hook"], "contract", "schemathesis,hypothesis"),
         (["sandbox", "--port", "0"], "sandbox", "starlette,uvicorn"),
         (["sdk", "go", "-o", "unused"], "sdk", "openapi_generator_cli"),
     ],
@@ -119,6 +120,24 @@ def test_a_kit_command_names_its_missing_extra(command: list[str], extra: str, h
     assert len(lines) == 1, result.stderr  # one line, no traceback
     assert f"pip install 'citcall-contract[{extra}]'" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+KIT_MODULES = "starlette,uvicorn,schemathesis,hypothesis,respx,fastapi,flask"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trigger", "missed-call", "--to", "http://127.0.0.1:9/hook", "--timeout", "2"],
+        ["verify-receiver", "http://127.0.0.1:9/hook", "--max-examples", "0", "--kind", "sms"],
+    ],
+)
+def test_receiver_tools_work_without_extras(command: list[str]) -> None:
+    """trigger and verify-receiver without generated payloads need httpx and the spec only."""
+    result = _run(WITHOUT_MODULES, KIT_MODULES, *command)
+    assert result.returncode == 1, result.stderr  # nothing listens there: reported, not refused
+    assert "Traceback" not in result.stderr
+    assert "extra" not in result.stderr
 
 
 def test_help_does_not_load_the_kit() -> None:

@@ -3,7 +3,8 @@
 Bottom: the spec and what is read straight from it. Above it the client (the base
 install), and beside each other the sandbox, the contract suite, the pytest fixtures and
 the publishing tools, which never import each other sideways (the fixtures reuse the
-sandbox's application on purpose: the in-process mock *is* the sandbox). Commands
+sandbox's application on purpose: the in-process mock *is* the sandbox; and
+`citcall_callbacks` runs the contract layer's receiver suite, as `verify-receiver` does). Commands
 orchestrate layers and may import any of them, inside `run`.
 """
 
@@ -61,7 +62,7 @@ ALLOWED = {
     CLIENT: {BOTTOM, CLIENT},
     "sandbox": {BOTTOM, CLIENT},
     "contract": {BOTTOM, CLIENT},
-    "fixtures": {BOTTOM, CLIENT, "sandbox"},
+    "fixtures": {BOTTOM, CLIENT, "sandbox", "contract"},
     "publishing": {BOTTOM, CLIENT},
     "commands": {BOTTOM, CLIENT, "sandbox", "contract", "fixtures", "publishing"},
 }

@@ -229,3 +229,48 @@ def test_timeout_must_be_bounded(timeout: float) -> None:
 def test_not_an_app_is_refused() -> None:
     with pytest.raises(DeliveryRefused):
         deliver(42)  # type: ignore[arg-type]
+
+
+class WsgiHandler:
+    """Shaped like Django's WSGIHandler: a class whose instances are WSGI apps."""
+
+    def __call__(self, environ, start_response):
+        start_response("201 Created", [("Content-Type", "text/plain")])
+        return [environ.get("HTTP_ACCEPT_ENCODING", "").encode()]
+
+
+class AsgiHandler:
+    """Shaped like Django's ASGIHandler: a class with an async __call__."""
+
+    async def __call__(self, scope, receive, send):
+        await receive()
+        await send({"type": "http.response.start", "status": 202, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+def test_class_based_apps_like_djangos_handlers() -> None:
+    assert app_interface(WsgiHandler()) == "wsgi"
+    assert app_interface(AsgiHandler()) == "asgi"
+    wsgi = deliver(WsgiHandler(), body=b"{}")
+    assert (wsgi.status, wsgi.body) == (201, b"identity")  # answers are asked uncompressed
+    assert deliver(AsgiHandler(), body=b"{}").status == 202
+
+
+def test_an_interface_can_be_forced() -> None:
+    def ambiguous(*args):
+        return AsgiHandler()(*args)
+
+    with pytest.raises(DeliveryRefused, match="interface"):
+        deliver(ambiguous, body=b"{}")
+    assert deliver(ambiguous, body=b"{}", interface="asgi").status == 202
+
+
+async def protocol_breaker(scope, receive, send) -> None:
+    """Sends a body before the status line: the exchange fails, the caller gets a result."""
+    await send({"type": "http.response.body", "body": b"x"})
+
+
+def test_an_app_breaking_the_protocol_is_an_error_not_an_exception() -> None:
+    result = deliver(protocol_breaker, body=b"{}")
+    assert not result.answered
+    assert result.error is not None

@@ -1,0 +1,113 @@
+"""`citcall-contract trigger KIND --to URL`: post one spec-valid callback to a receiver.
+
+Like `stripe trigger`, driven by the spec: the payload is the webhook's first named
+example with `--set FIELD=VALUE` overrides (a value is parsed as JSON when it parses,
+else kept as a string) and is validated before anything is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "Post one spec-valid callback (missed-call, sms, sms-otp) to a receiver URL."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "kind",
+        metavar="KIND",
+        help="webhook of the spec: missedCallStatus, smsStatus, smsOtpStatus "
+        "(or missed-call, sms, sms-otp)",
+    )
+    parser.add_argument(
+        "--to", required=True, metavar="URL", help="receiver URL (loopback unless allowed)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a field (repeatable); VALUE is JSON when it parses, else a string",
+    )
+    parser.add_argument(
+        "--unset", action="append", default=[], metavar="FIELD", help="leave a field out"
+    )
+    parser.add_argument(
+        "--invalid",
+        "--force",
+        dest="invalid",
+        action="store_true",
+        help="send the payload even when it breaks the webhook's schema",
+    )
+    parser.add_argument(
+        "--timeout", type=_seconds, default=5.0, metavar="S", help="seconds (default: 5)"
+    )
+    parser.add_argument(
+        "--allow-host",
+        dest="allow_hosts",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="allow a non-loopback host (repeatable)",
+    )
+    parser.add_argument("--print-payload", action="store_true", help="print the payload sent")
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 300:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 300 seconds")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from citcall_contract import delivery
+    from citcall_contract.callbacks import resolve_kind
+    from citcall_contract.contract import callback_payloads as payloads
+    from citcall_contract.errors import CallbackError
+
+    def refuse(message: str) -> int:
+        print(f"citcall-contract trigger: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        kind = resolve_kind(args.kind)
+        assignments = [payloads.parse_assignment(text) for text in args.assignments]
+    except (CallbackError, ValueError) as exc:
+        return refuse(str(exc))
+    payload = payloads.apply_overrides(
+        kind, payloads.example_payload(kind), assignments, args.unset
+    )
+    problems = payloads.field_problems(kind, payload)
+    if problems and not args.invalid:
+        return refuse(f"{kind}: {problems[0]} (use --invalid to send it anyway)")
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    try:
+        answer = delivery.deliver(
+            args.to,
+            body=body,
+            headers={"Content-Type": payloads.JSON},
+            timeout=args.timeout,
+            allow_hosts=args.allow_hosts,
+        )
+    except delivery.DeliveryRefused as exc:
+        return refuse(str(exc))
+    out = sys.stdout
+    where = delivery.safe_url(args.to)
+    out.write(f"{kind} -> {where}{' (invalid on purpose)' if problems else ''}\n")
+    if args.print_payload:
+        out.write(f"payload: {body.decode('utf-8')}\n")
+    if answer.status is None:
+        out.write(f"no answer after {answer.elapsed:.3f} s: {answer.error}\n")
+        return 1
+    out.write(f"HTTP {answer.status} in {answer.elapsed * 1000:.0f} ms\n")
+    if answer.body:
+        more = " ..." if answer.truncated else ""
+        out.write(f"body: {answer.snippet(300)}{more}\n")
+    if answer.error is not None:
+        out.write(f"error: {answer.error}\n")
+    return 0 if answer.error is None and 200 <= answer.status < 300 else 1
