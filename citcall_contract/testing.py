@@ -151,7 +151,6 @@ def citcall_sandbox_session(
         yield handle
 
 
-
 @pytest.fixture
 def citcall_receiver() -> Any:
     """The app's callback receiver for `citcall_callbacks`: override it to return a URL
