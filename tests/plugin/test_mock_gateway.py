@@ -15,6 +15,8 @@ from citcall_contract.errors import (
 )
 from citcall_contract.rules import missed_call_otp
 
+pytest_plugins = ["pytester"]
+
 BASE = spec.default_base_url()
 AUTH = {"Authorization": "Apikey any-key"}
 SMS = {"msisdn": "6281234567890", "senderid": "citcall", "text": "Your parcel has shipped."}
@@ -149,3 +151,36 @@ def test_reset_forgets_state_records_and_canned_answers(citcall_mock):
     assert citcall_mock.calls("asynccall") == []
     assert citcall_mock.state.otps.get(call.trxid) is None
     assert _post("/sms", SMS)["rc"] == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["https://pub.citcall.com//v3/motp", "https://pub.citcall.com/v3//motp/"]
+)
+def test_repeated_and_trailing_slashes_reach_the_operation(citcall_mock, url):
+    # The official PHP SDK builds `//v3/motp`; the servers in front of the gateway merge slashes.
+    answer = httpx.post(url, json={"msisdn": "6281234567890", "gateway": 0}, headers=AUTH).json()
+    assert answer["rc"] == 0
+    assert len(citcall_mock.calls("motp")) == 1
+    assert len(citcall_mock.processed("motp")) == 1
+
+
+@pytest.mark.parametrize(
+    "bases",
+    [["https://citcall.test/"], ["https://citcall.test"], ["https://citcall.test/api//v3/"]],
+)
+def test_custom_base_urls_with_odd_slashes(pytester, bases):
+    pytester.makepyfile(
+        f"""
+import httpx, pytest
+
+@pytest.fixture
+def citcall_base_urls():
+    return {bases!r}
+
+def test_it(citcall_mock):
+    url = {bases[0]!r}.rstrip("/") + "/sms"
+    body = {{"msisdn": "6281234567890", "senderid": "citcall", "text": "Hi"}}
+    assert httpx.post(url, json=body, headers={{"Authorization": "Apikey k"}}).json()["rc"] == 0
+"""
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
