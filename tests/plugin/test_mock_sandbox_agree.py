@@ -24,7 +24,8 @@ from citcall_contract.rules import missed_call_otp
 KEY, USER = "agree-key", "agree-user"
 OPTIONS = {"api_key": KEY, "userid": USER}
 pytestmark = pytest.mark.citcall_sandbox(**OPTIONS)  # the mock's sandbox
-#: The live sandbox's `slow` answer comes after SLOW s; the table's client gives up sooner.
+#: The live sandbox's `slow` answer comes after SLOW s; for the fault rows the client gives
+#: up sooner (a server that sleeps cannot answer early, so this cannot flake).
 SLOW, READ_TIMEOUT = 2.0, 0.5
 
 APIKEY = {"Authorization": f"Apikey {KEY}"}
@@ -102,7 +103,9 @@ ROWS: dict[str, Script] = {
         "/verify", {"msisdn": MSISDN, "trxid": "9" * 26, "token": "1234"}
     ),
     **{
-        f"fault number {fault.name}": one("/sms", {**SMS, "msisdn": fault.msisdn})
+        f"fault number {fault.name}": one(
+            "/sms", {**SMS, "msisdn": fault.msisdn}, read_timeout=READ_TIMEOUT
+        )
         for fault in scenarios.faults().values()
         if fault.name != "unavailable_then_ok"
     },
@@ -130,6 +133,7 @@ def _poster(client: httpx.Client, base_url: str) -> Post:
         headers: dict[str, str] | None = None,
         method: str = "POST",
         content: bytes | None = None,
+        read_timeout: float = 30.0,
     ) -> Answer:
         try:
             response = client.request(
@@ -138,7 +142,7 @@ def _poster(client: httpx.Client, base_url: str) -> Post:
                 json=body if content is None and method == "POST" else None,
                 content=content,
                 headers=APIKEY if headers is None else headers,
-                timeout=httpx.Timeout(10.0, read=READ_TIMEOUT),
+                timeout=httpx.Timeout(30.0, read=read_timeout),
             )
         except httpx.TransportError as exc:
             public = next(c for c in type(exc).__mro__ if c.__module__.startswith("httpx"))
