@@ -1,4 +1,4 @@
-"""The `citcall_mock` fixture: canned answers from the spec, request bodies checked."""
+"""The `citcall_mock` fixture: every server URL, canned answers, request checks, records."""
 
 from __future__ import annotations
 
