@@ -140,3 +140,24 @@ def test_against_a_live_sandbox(citcall_sandbox):
     [record] = citcall_sandbox.sends("6281234567890", "asynccall")
     assert record["trxid"] == sent.trxid
     assert citcall_sandbox.balance() == 500 - pricing().missed_call  # README: 500 - 179
+
+
+def _refuse_real_waits(monkeypatch):
+    from types import SimpleNamespace
+
+    from citcall_contract import retry
+
+    def refuse(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for a retry")
+
+    monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=refuse))
+
+
+def test_retries_never_sleep_under_the_sandbox_fixtures(request, monkeypatch):
+    from citcall_contract import RetryPolicy
+
+    _refuse_real_waits(monkeypatch)
+    with pytest.raises(AssertionError, match="slept"):
+        RetryPolicy().wait(4.0)  # no fixture yet: the real wait (refused here)
+    request.getfixturevalue("citcall_sandbox")
+    RetryPolicy().wait(4.0)  # under the fixture: returns at once
