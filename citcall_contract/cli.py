@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "trigger": "citcall_contract.commands.trigger",
     "docs": "citcall_contract.commands.docs",
     "sdk": "citcall_contract.commands.sdk",
+    "diff": "citcall_contract.commands.diff",
+    "compat": "citcall_contract.commands.compat",
+    "release": "citcall_contract.commands.release",
 }
 #: Exit status of a command that cannot run in this installation.
 CANNOT_RUN = 2

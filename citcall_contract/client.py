@@ -6,12 +6,13 @@ adds what a person sending billed traffic needs: argument checks before any I/O,
 errors by rc, retries and failover only when nothing can have been processed, bounded
 answers (size and an overall deadline), and errors that never leak the API key. All
 of that lives in `_Core`, which does no I/O, so the sync and async classes only differ
-in the few lines that send, read and wait.
+in the few lines that send, read and wait. The generated models (and asyncio) are
+imported by the first call that needs them: constructing a client costs about what
+importing httpx does.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
@@ -22,19 +23,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 import httpx
-from citcall_v3_client.models import (
-    MiscallRequest,
-    MiscallResponse,
-    SmsOtpRequest,
-    SmsRequest,
-    SmsResponse,
-    VerifyRequest,
-    VerifyResponse,
-)
-from citcall_v3_client.types import UNSET
+
+if TYPE_CHECKING:
+    from citcall_v3_client.models import MiscallResponse, SmsResponse, VerifyResponse
 
 from citcall_contract import __version__, answers, codes, inputs, spec
 from citcall_contract.answers import MAX_ANSWER_BYTES
@@ -230,6 +224,9 @@ class _Core:
         route = inputs.check_gateway(gateway)
         url = inputs.check_callback_url(callback_url)
         keep, tries = self._verification(valid_time, limit_try)
+        from citcall_v3_client.models import MiscallRequest, MiscallResponse
+        from citcall_v3_client.types import UNSET
+
         body = MiscallRequest(
             msisdn=number,
             gateway=route,
@@ -243,6 +240,8 @@ class _Core:
         self, msisdn: object, text: object, senderid: object, callback_url: object
     ) -> _Call[SmsResponse]:
         number = normalize_msisdn(msisdn)
+        from citcall_v3_client.models import SmsRequest, SmsResponse
+
         body = SmsRequest(
             msisdn=number,
             senderid=inputs.check_senderid(senderid),
@@ -269,6 +268,9 @@ class _Core:
         code = None if token is None else inputs.check_otp_code(token)
         keep, tries = self._verification(valid_time, limit_try)
         url = inputs.check_callback_url(callback_url)
+        from citcall_v3_client.models import SmsOtpRequest, SmsResponse
+        from citcall_v3_client.types import UNSET
+
         body = SmsOtpRequest(
             msisdn=number,
             senderid=sender,
@@ -284,6 +286,8 @@ class _Core:
         transaction = inputs.check_trxid(trxid)
         number = normalize_msisdn(msisdn)
         code = inputs.check_otp_code(token)
+        from citcall_v3_client.models import VerifyRequest, VerifyResponse
+
         body = VerifyRequest(msisdn=number, trxid=transaction, token=code)
         return _prepare("verifyOtp", body, number, VerifyResponse.from_dict)
 
@@ -768,6 +772,8 @@ class AsyncCitcall:
             return await self._attempt(call, deadline_at, [])
         sent_to: list[int] = []  # the host index the request went to, once it may have left
         try:
+            import asyncio  # here, not at import: only async callers pay for it
+
             async with asyncio.timeout(max(deadline_at - time.monotonic(), 0.0)):
                 return await self._attempt(call, deadline_at, sent_to)
         except TimeoutError:

@@ -13,7 +13,6 @@ either, the sync client waits with `time.sleep` and the async one with `asyncio.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import math
 import random
@@ -138,6 +137,8 @@ class RetryPolicy:
         """Wait before the next attempt (async client)."""
         sleeper = self._sleeper()
         if sleeper is None:
+            import asyncio  # here, not at import: only async callers pay for it
+
             await asyncio.sleep(seconds)
             return
         result = sleeper(seconds)

@@ -2,7 +2,9 @@
 
 The PyPI package bundles the generator's jar, so nothing is downloaded: the jar runs on
 the machine's Java. Java's proxies point at a closed local port, so the generator cannot
-reach the network even if a future option asked it to.
+reach the network even if a future option asked it to. For Go and PHP the generator also
+renders the kit's own templates (`sdk_templates/<generator>/`) into the SDK: Go's readers
+for `rc` and `price`, and a Composer-free `autoload.php` for PHP.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import difflib
 import functools
 import importlib.metadata
 import importlib.resources
+import json
 import os
 import shutil
 import subprocess
@@ -40,6 +43,13 @@ DEFAULT_PROPERTIES: Mapping[str, Mapping[str, str]] = {
 
 #: Generated test stubs need third-party test libraries (Go's testify, for one); skip them.
 GLOBAL_PROPERTIES = "apiTests=false,modelTests=false"
+
+#: Files the kit adds to an SDK, rendered by the generator from `sdk_templates/<generator>/`
+#: (template -> file written): Go's readers for `rc` and `price`, PHP's Composer-free loader.
+SUPPORTING_TEMPLATES: Mapping[str, Mapping[str, str]] = {
+    "go": {"citcall_helpers.mustache": "citcall_helpers.go"},
+    "php": {"autoload.mustache": "autoload.php"},
+}
 
 
 class GeneratorError(RuntimeError):
@@ -121,7 +131,7 @@ def generate(generator: str, output: Path, properties: Mapping[str, str] | None 
     settings = {**DEFAULT_PROPERTIES.get(generator, {}), **(properties or {})}
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="citcall-sdk-") as tmp:
-        view = write_sdk_view(Path(tmp))
+        view = write_sdk_view(Path(tmp), generator)
         arguments = [
             "generate",
             "--input-spec",
@@ -136,6 +146,7 @@ def generate(generator: str, output: Path, properties: Mapping[str, str] | None 
         if settings:
             pairs = ",".join(f"{key}={value}" for key, value in settings.items())
             arguments += ["--additional-properties", pairs]
+        arguments += _template_arguments(generator, Path(tmp))
         result = _run(arguments)
     if result.returncode != 0:
         raise GeneratorError(
@@ -143,3 +154,18 @@ def generate(generator: str, output: Path, properties: Mapping[str, str] | None 
             f"{(result.stdout + result.stderr)[-4000:]}"
         )
     return output
+
+
+def _template_arguments(generator: str, tmp: Path) -> list[str]:
+    """`--template-dir` and a `files` config that add the kit's files for `generator`."""
+    files = SUPPORTING_TEMPLATES.get(generator)
+    if not files:
+        return []
+    templates = Path(str(importlib.resources.files("citcall_contract") / "sdk_templates"))
+    config = tmp / "generator-config.json"
+    entries = {
+        template: {"templateType": "SupportingFiles", "destinationFilename": target}
+        for template, target in files.items()
+    }
+    config.write_text(json.dumps({"files": entries}), encoding="utf-8")
+    return ["--template-dir", str(templates / generator), "--config", str(config)]

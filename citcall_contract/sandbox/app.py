@@ -126,7 +126,7 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
         if checks_callback_url and isinstance(url, str) and not is_allowed(url, allow_hosts):
             detail = "callback_url host is not in the sandbox's callback allowlist"
             return _answer(error_body(callback_refused, detail)), msisdn
-        fault = state.fault_for(msisdn)
+        fault = state.fault_of(op_id, msisdn)
         if fault is not None:
             attempt = state.next_attempt(fault, international_msisdn(body["msisdn"]))
             result = BEHAVIOURS[fault.name](
@@ -184,6 +184,14 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
     async def sends(request: Request) -> Response:
         return json_response(state.sends(*_filters(request)))
 
+    async def fault_table(request: Request) -> Response:
+        rows = [
+            {"name": f.name, "msisdn": f.msisdn, "processed": f.processed, **f.params}
+            | {"description": f.description}
+            for f in faults().values()
+        ]
+        return json_response(rows)
+
     async def health(request: Request) -> Response:
         return json_response(
             {
@@ -221,6 +229,7 @@ def _inspection_routes(state: SandboxState) -> list[BaseRoute]:
         Route(f"{INSPECTION_PREFIX}/health", loopback_only(health), methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/requests", loopback_only(requests), methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/sends", loopback_only(sends), methods=["GET"]),
+        Route(f"{INSPECTION_PREFIX}/faults", loopback_only(fault_table), methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/reset", loopback_only(reset), methods=["POST"]),
     ]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -36,9 +37,10 @@ Process = Callable[[], Body]
 class ConnectionDropped(httpx.RemoteProtocolError):
     """In-process stand-in for a connection the sandbox closed without an answer."""
 
-    def __init__(self, fault: str, processed: bool) -> None:
+    def __init__(self, fault: str, processed: bool, request: httpx.Request | None = None) -> None:
         super().__init__(
-            f"sandbox fault {fault}: connection closed without an answer (processed: {processed})"
+            f"sandbox fault {fault}: connection closed without an answer (processed: {processed})",
+            request=request,
         )
         self.fault = fault
         self.processed = processed
@@ -55,7 +57,8 @@ class DropResponse(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         drop = scope.get("extensions", {}).get(DROP_EXTENSION)
         if drop is None:
-            raise ConnectionDropped(self.fault, self.processed)
+            request = httpx.Request(scope["method"], str(Request(scope).url))
+            raise ConnectionDropped(self.fault, self.processed, request)
         drop()
         # Wait until the server has seen the connection go, so it does not answer for us.
         with contextlib.suppress(TimeoutError):

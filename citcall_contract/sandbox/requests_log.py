@@ -34,8 +34,12 @@ class RequestRecord:
         return asdict(self)
 
 
+#: Longest msisdn kept as received (a refused request may carry 64 KiB in it).
+_MAX_MSISDN = 32
+
+
 def _msisdn_key(msisdn: str | None) -> str | None:
-    return None if msisdn is None else international_msisdn(msisdn.strip())
+    return None if msisdn is None else international_msisdn(msisdn.strip()[:_MAX_MSISDN])
 
 
 class RequestLog:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from citcall_contract.sandbox.billing import Balance
@@ -12,7 +12,7 @@ from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.ids import IdFactory
 from citcall_contract.sandbox.requests_log import RequestLog
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
-from citcall_contract.scenarios import Fault, fault_for
+from citcall_contract.scenarios import Fault, fault_for, fault_named
 
 
 @dataclass
@@ -26,6 +26,8 @@ class SandboxState:
     requests: RequestLog
     #: (fault name, msisdn) -> attempts so far, for faults that change with repetition.
     fault_attempts: dict[tuple[str, str], int]
+    #: Faults injected for the next requests (`inject_fault`), in order.
+    injected: list[tuple[Fault, str | None]] = field(default_factory=list)
 
     @classmethod
     def create(cls, config: SandboxConfig) -> SandboxState:
@@ -44,6 +46,24 @@ class SandboxState:
     @staticmethod
     def fault_for(msisdn: object) -> Fault | None:
         """The fault a request to `msisdn` gets (`x-sandbox-scenarios.faults`), or None."""
+        return fault_for(msisdn)
+
+    def inject_fault(self, name: str, operation: str | None = None, times: int = 1) -> None:
+        """Apply fault `name` (a row of `x-sandbox-scenarios.faults`) to the next `times`
+        requests that pass the checks, for any number; only to `operation` (an
+        operationId) if given. For in-process mocks: `citcall_mock.fail(op, kind)`."""
+        fault = fault_named(name)
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        self.injected.extend([(fault, operation)] * times)
+
+    def fault_of(self, operation: str, msisdn: object) -> Fault | None:
+        """The fault a checked request gets: an injected one for its operation (used up),
+        else its number's (`fault_for`), else None."""
+        for index, (fault, only) in enumerate(self.injected):
+            if only is None or only == operation:
+                del self.injected[index]
+                return fault
         return fault_for(msisdn)
 
     def next_attempt(self, fault: Fault, msisdn: str) -> int:
@@ -88,3 +108,4 @@ class SandboxState:
         self.balance.reset()
         self.requests.clear()
         self.fault_attempts.clear()
+        self.injected.clear()

@@ -23,7 +23,7 @@ import citcall_contract
 from citcall_contract import Citcall, CitcallBalanceError, parse_callback
 
 API_KEY = "base-install-key"
-BASE_URL = "http://gateway.test/v3"
+BASE_URL = "https://gateway.test/v3"
 
 
 def _transport(answer: dict[str, object], seen: list[httpx.Request]) -> httpx.MockTransport:

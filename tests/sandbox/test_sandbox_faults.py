@@ -22,6 +22,8 @@ from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.sandbox.faults import ConnectionDropped
 from citcall_contract.scenarios import fault_for, fault_named, faults, scenarios
 
+ORDINARY = "6281234567890"
+VALID_SMS = {"msisdn": ORDINARY, "senderid": "x", "text": "hi"}
 REQUIRED = {
     "slow",
     "drop_before",
@@ -240,6 +242,7 @@ async def test_in_process_drop_raises_a_remote_protocol_error(make_sandbox):
                 )
             assert isinstance(caught.value, httpx.RemoteProtocolError)
             assert caught.value.fault == name
+            assert caught.value.request.url.path == "/motp"
             assert caught.value.processed is fault_named(name).processed
             assert len(sandbox.state.sends(_number(name))) == int(fault_named(name).processed)
         assert sandbox.state.fault_for("+" + _number("slow")) == fault_named("slow")
@@ -264,3 +267,41 @@ def test_config_refuses_bad_fault_settings():
     for bad in ({"latency": -1}, {"slow_delay": float("nan")}, {"late_callback_delay": -0.1}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             SandboxConfig(**bad)  # type: ignore[arg-type]
+
+
+async def test_the_request_log_keeps_a_bounded_msisdn(make_sandbox):
+    async with make_sandbox(max_logged_requests=3) as sandbox:
+        for _ in range(5):
+            await sandbox.client.post("/motp", json={"msisdn": "6" * 50_000}, headers=AUTH)
+        records = sandbox.state.requests.snapshot()
+    assert len(records) == 3
+    assert all(len(r["msisdn"]) <= 32 for r in records)
+
+
+async def test_injected_faults_apply_to_any_number_once(make_sandbox):
+    async with make_sandbox() as sandbox:
+        sandbox.state.inject_fault("drop_after", operation="motp")
+        sandbox.state.inject_fault("html_502", times=2)
+        first = await sandbox.client.post("/sms", json=VALID_SMS, headers=AUTH)
+        with pytest.raises(ConnectionDropped):
+            await sandbox.client.post("/motp", json={"msisdn": ORDINARY, "retry": 0}, headers=AUTH)
+        second = await sandbox.client.post(
+            "/motp", json={"msisdn": ORDINARY, "retry": 0}, headers=AUTH
+        )
+        third = await sandbox.call("motp", {"msisdn": ORDINARY, "retry": 0})
+        assert (first.status_code, second.status_code, third["rc"]) == (502, 502, 0)
+        faults_seen = [r["fault"] for r in sandbox.state.requests.snapshot()]
+        assert faults_seen == ["html_502", "drop_after", "html_502", None]
+        assert len(sandbox.state.sends(ORDINARY, "motp")) == 2
+        with pytest.raises(KeyError, match="known"):
+            sandbox.state.inject_fault("no_such_fault")
+
+
+def test_the_fault_table_is_served(server):
+    rows = httpx.get(f"{server.base_url}/_sandbox/faults").json()
+    assert {row["name"]: row["msisdn"] for row in rows} == {
+        name: row.msisdn for name, row in faults().items()
+    }
+    assert next(r for r in rows if r["name"] == "slow")["delay"] == fault_named("slow").number(
+        "delay"
+    )

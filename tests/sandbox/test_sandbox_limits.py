@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
+from citcall_contract.hosts import hide_userinfo, host_header_name
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.sandbox.app import normalize_path
 
@@ -262,3 +263,34 @@ def test_a_php_client_built_like_the_official_sdk(server):
     assert url.endswith("//v3/motp")
     assert " 200 " in status
     assert json.loads(body)["rc"] == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("127.0.0.1:8090", "127.0.0.1"),
+        ("[::1]:80", "::1"),
+        ("LocalHost", "localhost"),
+        ("evil.example:80", "evil.example"),
+        ("[::1", None),
+        ("[::1]x", None),
+        ("host:port", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_host_header_name(header, name):
+    assert host_header_name(header) == name
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://u:p@127.0.0.1:9/x?q=1", "http://***@127.0.0.1:9/x?q=1"),
+        ("http://u@localhost/x", "http://***@localhost/x"),
+        ("http://a:b@c@127.0.0.1/", "http://***@127.0.0.1/"),
+        ("http://127.0.0.1/x@y", "http://127.0.0.1/x@y"),
+    ],
+)
+def test_hide_userinfo(url, shown):
+    assert hide_userinfo(url) == shown

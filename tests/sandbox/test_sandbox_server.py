@@ -147,3 +147,17 @@ def test_sandbox_command_serves_on_loopback():
     assert answer["rc"] == 0
     assert f"http://127.0.0.1:{port}" in output
     assert DEFAULT_API_KEY not in output
+
+
+def test_command_fault_and_limit_options_build_the_config():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = _config(parser.parse_args([]))
+    assert (defaults.latency, defaults.slow_delay, defaults.late_callback_delay) == (0, None, None)
+    assert defaults.max_connections == SandboxConfig().max_connections
+    options = "--latency 0.2 --slow-delay 1.5 --late-callback-delay 0 --max-connections 7"
+    limits = " --header-timeout 3 --keep-alive-timeout 2 --max-header-bytes 4096"
+    config = _config(parser.parse_args((options + limits).split()))
+    assert (config.latency, config.slow_delay, config.late_callback_delay) == (0.2, 1.5, 0.0)
+    assert (config.max_connections, config.header_timeout) == (7, 3.0)
+    assert (config.keep_alive_timeout, config.max_header_bytes) == (2.0, 4096)

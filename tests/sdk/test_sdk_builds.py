@@ -1,8 +1,9 @@
 """`citcall-contract sdk` output builds: TypeScript compiles, Go builds on the standard
-library alone, Python imports, and each carries the rc enum names of `x-enum-varnames`.
+library alone, Python imports, PHP loads without Composer, and each carries the rc enum
+names of `x-enum-varnames`.
 
-Each language is generated once per session (a JVM start each, two at a time). The
-expected names and values come from the spec through `citcall_contract.codes`.
+Each language is generated once per session (`tests/sdk/conftest.py`). The expected names
+and values come from the spec through `citcall_contract.codes`.
 """
 
 from __future__ import annotations
@@ -10,56 +11,25 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sdk_support import missing, require
 
 from citcall_contract import codes, spec
 from citcall_contract.cli import main
+from citcall_contract.conformance.targets import declare_local_go, go_env
 from citcall_contract.npm_tools import NpmToolMissing, tool
 
 pytestmark = pytest.mark.sdk
 
-LANGUAGES = ("typescript-fetch", "go", "python")
 RC_NAMES = {info.name: info.rc for info in codes.response_codes().values()}
-
-
-def missing(reason: str) -> None:
-    """A tool the test needs is absent: a failure under CI, a skip elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def require(binary: str, reason: str) -> str:
-    found = shutil.which(binary)
-    if found is None:
-        missing(reason)
-    assert found is not None
-    return found
 
 
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@pytest.fixture(scope="session")
-def sdks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every language generated through the CLI, once."""
-    require("java", "Java is not installed (OpenAPI Generator runs on it)")
-    root = tmp_path_factory.mktemp("sdk")
-
-    def build(language: str) -> tuple[str, int]:
-        return language, main(["sdk", language, "-o", str(root / language)])
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(pool.map(build, LANGUAGES))
-    assert results == dict.fromkeys(LANGUAGES, 0)
-    return {language: root / language for language in LANGUAGES}
 
 
 def run(command: list[str], cwd: Path, **env: str) -> str:
@@ -113,6 +83,8 @@ def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tm
     script = "console.log(JSON.stringify(require(process.argv[1]).ResponseCode))"
     printed = run([node, "-e", script, str(build / "models" / "ResponseCode.js")], out)
     assert json.loads(printed) == RC_NAMES
+    rc_type = (out / "src" / "models" / "Rc.ts").read_text(encoding="utf-8")
+    assert "export type Rc = number | string;" in rc_type
     apis = "".join(p.read_text(encoding="utf-8") for p in out.rglob("apis/*.ts"))
     assert apis
     for operation_id in spec.operations():
@@ -122,31 +94,16 @@ def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tm
 # --- Go --------------------------------------------------------------------------------------
 
 
-def go_env(tmp: Path) -> dict[str, str]:
-    """No module proxy, no checksum database, no toolchain download; caches in `tmp`."""
-    return {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOCACHE": str(tmp / "gocache"),
-        "GOPATH": str(tmp / "gopath"),
-        "CGO_ENABLED": "0",
-    }
-
-
 def test_go_builds_on_the_standard_library_and_has_the_rc_enum(
     sdks: dict[str, Path], tmp_path
 ) -> None:
     go = require("go", "Go is not installed (Debian package `golang-go`, installed by .ci/run)")
     out = sdks["go"]
-    env = go_env(tmp_path)
+    env = go_env(tmp_path)  # the conformance run's settings, so the two share Go's build cache
     # go.mod names the Go release the generator targets (newer than Debian 12's 1.19);
     # declare the local release instead, so no toolchain is fetched and the local one builds.
-    local = run([go, "env", "GOVERSION"], tmp_path, **env).strip().removeprefix("go")
-    go_mod = out / "go.mod"
-    declared = re.sub(r"(?m)^go \S+$", f"go {'.'.join(local.split('.')[:2])}", go_mod.read_text())
-    go_mod.write_text(declared)
+    declare_local_go(out, go, env)
+    declared = (out / "go.mod").read_text()
     assert not re.search(r"(?m)^\s*(require\s+)?\S+ v\d", declared), "go.mod requires modules"
     module = run([go, "list", "-m"], out, **env).strip()
     run([go, "build", "./..."], out, **env)
@@ -179,7 +136,8 @@ def test_go_builds_on_the_standard_library_and_has_the_rc_enum(
 
 
 def test_python_imports_and_parses_every_named_response_example(sdks: dict[str, Path]) -> None:
-    """Each example round-trips through its model; a known integer rc becomes the enum member."""
+    """Each example round-trips through its model; `.rc` is the scalar as sent, and a known
+    integer rc names a member of the generated `ResponseCode` enum."""
     out = sdks["python"]
     operations = {
         op_id: [
@@ -206,8 +164,9 @@ def parse(cls, example):
     back = json.loads(model.to_json())
     # Nullable fields come back as explicit nulls; drop the ones the example did not have.
     back = {k: v for k, v in back.items() if k in example or v is not None}
-    rc = model.rc.actual_instance
-    return {"same": back == example, "rc_name": rc.name if isinstance(rc, ResponseCode) else None}
+    rc = model.rc
+    known = isinstance(rc, int) and rc in {m.value for m in ResponseCode}
+    return {"same": back == example, "rc_name": ResponseCode(rc).name if known else None}
 
 parsed = {}
 for op_id, (method, model, examples) in operations.items():
@@ -236,3 +195,23 @@ print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": p
             rc = example["rc"]
             expected = codes.describe_rc(rc).name if isinstance(rc, int) else None
             assert parsed["rc_name"] == expected, (op_id, example)
+
+
+# --- PHP ---------------------------------------------------------------------------------------
+
+
+def test_php_loads_without_composer_and_has_the_rc_enum(sdks: dict[str, Path]) -> None:
+    """`autoload.php` alone loads the SDK (and Guzzle from the include path); rc is a scalar."""
+    php = require("php", "PHP is not installed (Debian package `php-cli`, installed by .ci/run)")
+    out = sdks["php"]
+    assert not (out / "vendor").exists()
+    script = r"""
+        require $argv[1];
+        $names = (new ReflectionClass('OpenAPI\Client\Model\ResponseCode'))->getConstants();
+        $model = OpenAPI\Client\ObjectSerializer::deserialize(
+            json_decode('{"rc":"00","price":450}'), '\OpenAPI\Client\Model\SmsResponse');
+        echo json_encode(['names' => $names, 'rc' => $model->getRc(),
+            'price' => $model->getPrice(), 'guzzle' => class_exists('GuzzleHttp\Client')]);
+    """
+    printed = json.loads(run([php, "-r", script, str(out / "autoload.php")], out))
+    assert printed == {"names": RC_NAMES, "rc": "00", "price": 450, "guzzle": True}

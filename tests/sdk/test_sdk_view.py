@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 
 from citcall_contract import spec
 from citcall_contract.sdk_generator import parse_properties
-from citcall_contract.sdk_view import sdk_view, write_sdk_view
+from citcall_contract.sdk_view import scalar_union_types, sdk_view, write_sdk_view
 
 SPEC = spec.load_spec()
 VIEW = sdk_view()
@@ -107,3 +107,54 @@ def test_additional_properties_parse_and_name_a_bad_item() -> None:
     assert parse_properties(["a=1,b=x=y", "c="]) == {"a": "1", "b": "x=y", "c": ""}
     with pytest.raises(ValueError, match="'oops'"):
         parse_properties(["a=1,oops"])
+
+
+# --- per-generator forms: usable types, short headers -------------------------------------------
+
+SCALAR_UNIONS = {"Rc", "Price", "GatewayNumber", "DialCodeValue", "SuccessRc"}
+
+
+def test_scalar_unions_are_found_by_shape() -> None:
+    schemas = sdk_view()["components"]["schemas"]
+    found = {name for name, schema in schemas.items() if scalar_union_types(schema, schemas)}
+    assert found == SCALAR_UNIONS
+    assert scalar_union_types(schemas["Rc"], schemas) == ("integer", "string")
+    assert scalar_union_types(schemas["Price"], schemas) == ("string", "number")
+
+
+@pytest.mark.parametrize(
+    ("generator", "rc"),
+    [
+        ("typescript-fetch", {"oneOf": [{"type": "integer"}, {"type": "string"}]}),
+        ("go", {"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+        ("php", {}),
+        ("python", {}),
+    ],
+)
+def test_each_generator_gets_the_form_it_types_well(generator: str, rc: dict[str, Any]) -> None:
+    view = sdk_view(generator=generator)
+    validate(json.loads(json.dumps(view)))
+    schema = view["components"]["schemas"]["Rc"]
+    spec_rc = SPEC["components"]["schemas"]["Rc"]
+    assert schema == {
+        **{k: spec_rc[k] for k in ("title", "description", "example")},
+        **rc,
+    }
+    # Only the unions change; every object schema, path and code table is the default view's.
+    for name, kept in VIEW["components"]["schemas"].items():
+        if name not in SCALAR_UNIONS:
+            assert view["components"]["schemas"][name] == kept, name
+    assert view["paths"] == VIEW["paths"]
+
+
+def test_an_unknown_generator_keeps_the_spec_unions() -> None:
+    assert (
+        sdk_view(generator="java")["components"]["schemas"]["Rc"]
+        == VIEW["components"]["schemas"]["Rc"]
+    )
+
+
+def test_generated_headers_carry_the_summary_not_the_introduction() -> None:
+    assert len(SPEC["info"]["description"]) > 1000
+    assert VIEW["info"]["description"] == SPEC["info"]["summary"]
+    assert VIEW["info"]["title"] == SPEC["info"]["title"]
