@@ -29,6 +29,8 @@ from citcall_contract.callbacks import callback_kinds
 JSON = "application/json"
 #: Size of the oversized hostile body.
 ONE_MEGABYTE = 1024 * 1024
+#: Largest generated number where the schema sets no `maximum` (prices): 10^12.
+LARGEST_GENERATED_NUMBER = 10**12
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,8 @@ def payload_strategy(node: Any) -> Any:
     """A hypothesis strategy for the JSON Schema subset the webhook schemas use.
 
     Patterns are matched in full (`$` of a JSON Schema pattern never matches before a
-    final newline, Python's does), numbers are finite.
+    final newline, Python's does); numbers are finite and, without a `maximum`, at most
+    `LARGEST_GENERATED_NUMBER` (a price of 10^60 IDR is spec-valid but no gateway sends it).
     """
     from hypothesis import strategies as st
 
@@ -380,15 +383,13 @@ def payload_strategy(node: Any) -> Any:
         if pattern is not None:
             return st.from_regex(pattern.rstrip("$").lstrip("^"), fullmatch=True)
         return st.text(min_size=node.get("minLength", 0), max_size=node.get("maxLength", 40))
-    if kind == "integer":
-        return st.integers(node.get("minimum"), node.get("maximum"))
-    if kind == "number":
-        return st.one_of(
-            st.integers(node.get("minimum"), node.get("maximum")),
-            st.floats(
-                node.get("minimum"), node.get("maximum"), allow_nan=False, allow_infinity=False
-            ),
-        )
+    if kind in ("integer", "number"):
+        low = node.get("minimum")
+        high = node.get("maximum", LARGEST_GENERATED_NUMBER)
+        integers = st.integers(low, high)
+        if kind == "integer":
+            return integers
+        return st.one_of(integers, st.floats(low, high, allow_nan=False, allow_infinity=False))
     if kind == "boolean":
         return st.booleans()
     raise ValueError(f"unsupported schema node: {dict(node)!r}")

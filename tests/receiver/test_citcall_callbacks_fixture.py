@@ -58,3 +58,10 @@ def test_run_suite_against_another_receiver_fails_with_the_payload(citcall_callb
 def test_without_a_receiver_the_fixture_says_what_to_do():
     with pytest.raises(ValueError, match="citcall_receiver"):
         CitcallCallbacks().send("sms")
+
+
+def test_paths_may_be_keyed_by_alias(citcall_callbacks):
+    citcall_callbacks.paths = {"missed-call": "/citcall/missed-call", "sms": "/citcall/sms"}
+    assert citcall_callbacks.send("missed-call").status == 200
+    assert citcall_callbacks.send("smsStatus").status == 200
+    assert [r.kind for r in receivers.RECORDED] == ["missedCallStatus", "smsStatus"]

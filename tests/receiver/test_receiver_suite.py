@@ -213,3 +213,10 @@ def test_the_whole_run_has_a_time_limit():
     assert all(
         (o.problem or "").startswith("not sent: the run took longer") for o in result.outcomes
     )
+
+
+def test_generated_numbers_stay_realistic():
+    for payload in payloads.generated_payloads("smsStatus", 60, seed=7):
+        price = payload.get("price")
+        if isinstance(price, int | float):
+            assert 0 <= price <= payloads.LARGEST_GENERATED_NUMBER
