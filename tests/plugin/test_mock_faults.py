@@ -22,23 +22,30 @@ PHONE = "081234567890"
 def _no_real_sleep(monkeypatch):
     """A retry that really sleeps fails the test: the fixture's switch must be in force.
 
-    The retry module's `time` and `asyncio` are replaced by stand-ins whose `sleep`
-    raises, so the clients' own waits are caught and nothing else is touched.
+    The retry module's `time` is replaced by a stand-in whose `sleep` raises, so the sync
+    clients' own waits are caught and nothing else is touched; an async wait is refused
+    when no switch (`sleeping_with`) is in force, since it would reach `asyncio.sleep`.
     """
 
     def refuse(seconds: float) -> None:
         raise AssertionError(f"slept {seconds} s for a retry")
 
-    async def refuse_async(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s for a retry")
+    real_wait_async = RetryPolicy.wait_async
+
+    async def refuse_async(self: RetryPolicy, seconds: float) -> None:
+        if self._sleeper() is None:
+            raise AssertionError(f"would sleep {seconds} s for a retry")
+        await real_wait_async(self, seconds)
 
     monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=refuse))
-    monkeypatch.setattr(retry, "asyncio", SimpleNamespace(sleep=refuse_async))
+    monkeypatch.setattr(RetryPolicy, "wait_async", refuse_async)
 
 
-def test_the_guard_catches_a_real_retry_wait():
+async def test_the_guard_catches_a_real_retry_wait():
     with pytest.raises(AssertionError, match="slept"):
         RetryPolicy().wait(0.5)  # outside the fixtures: the real wait, refused here
+    with pytest.raises(AssertionError, match="would sleep"):
+        await RetryPolicy().wait_async(0.5)
 
 
 def _miscall() -> object:
@@ -121,13 +128,32 @@ def test_faults_are_used_up_in_order_and_only_on_their_operation(citcall_mock):
     ]
 
 
-def test_a_canned_answer_can_fail_after_it_too_and_skips_the_sandbox(citcall_mock):
+def test_a_canned_answer_skips_the_sandbox_and_its_faults(citcall_mock):
     citcall_mock.respond("asynccall")
+    citcall_mock.fail("asynccall", "connect_error")  # the mock's own fault comes first
+    citcall_mock.fail("asynccall", "drop_after")  # the sandbox's: never reached
+    _miscall()
+    assert len(citcall_mock.calls("asynccall")) == 2
+    assert citcall_mock.processed("asynccall") == []  # canned: nothing reached the sandbox
+
+
+def test_injected_faults_are_the_sandboxs_and_logged_by_it(citcall_mock):
     citcall_mock.fail("asynccall", "drop_after")
     with pytest.raises(CitcallOutcomeUnknownError):
         _miscall()
-    assert len(citcall_mock.calls("asynccall")) == 1
-    assert citcall_mock.processed("asynccall") == []  # canned: nothing reached the sandbox
+    [record] = citcall_mock.requests(PHONE, "asynccall")
+    assert (record["fault"], record["processed"]) == ("drop_after", True)
+
+
+def test_injected_faults_wait_for_a_request_that_passes_the_checks(citcall_mock):
+    citcall_mock.strict = False
+    citcall_mock.fail("sms", "html_502")
+    url = "https://gateway.citcall.com/v3/sms"
+    headers = {"Authorization": "Apikey k"}
+    bad = {"msisdn": "0812", "senderid": "citcall", "text": "Hi"}
+    assert httpx.post(url, json=bad, headers=headers).json()["rc"] == 42  # refused first
+    good = {**bad, "msisdn": "6281234567890"}
+    assert httpx.post(url, json=good, headers=headers).status_code == 502
 
 
 def test_unknown_fault_names_and_counts_are_refused(citcall_mock):
