@@ -76,3 +76,28 @@ def test_callbacks_without_a_target_are_listed_but_not_delivered(citcall_mock):
     [callback] = citcall_mock.callbacks()
     assert (callback.trxid, callback.kind, callback.delivered) == (sent.trxid, "smsStatus", False)
     assert callback.path == "/x"
+
+
+async def test_sync_then_async_clients_share_one_sandbox_and_its_callbacks(citcall_mock):
+    from starlette.responses import PlainTextResponse
+
+    async def hook(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    import threading
+
+    def sync_send() -> str:
+        with Citcall("k") as client:  # no running loop in this thread: drives the mock's loop
+            return client.miscall(PHONE, callback_url="http://localhost/hook").trxid
+
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.append(sync_send()))
+    worker.start()
+    worker.join()
+    async with AsyncCitcall("k") as client:  # starts the mock's loop in its thread
+        second = await client.miscall(PHONE, callback_url="http://localhost/hook")
+    with Citcall("k") as client:  # inside this test's loop: handed to the mock's thread
+        client.verify(second.trxid, PHONE, citcall_mock.otp(second.trxid) or "")
+    delivered = citcall_mock.deliver_callbacks(_receiver(hook))
+    assert sorted(c.trxid for c in delivered) == sorted([found[0], second.trxid])
+    assert [c.status_code for c in delivered] == [200, 200]
