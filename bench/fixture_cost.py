@@ -4,9 +4,9 @@ Per request: the same `httpx.Client.post(...).json()` of a valid SMS, answered o
 bare respx route returning the spec's success example (the baseline) and once by
 `citcall_mock` (the sandbox's app in-process: request checks, auth, validation,
 billing, state), in the same run, interleaved, best of many short rounds (short, so a
-round rarely shares its time slice with another process: the mock hands each request to
-its app's event loop thread); the async client likewise. Prints both and the ratio
-(goal: at most 3x).
+round rarely shares its time slice with another process: async requests cross to the
+mock's loop thread); the async client likewise. Prints both and the ratio (goal: at
+most 3x).
 
 Set-up: entering and leaving each fixture's context (what pytest does per test): a bare
 `respx.mock`, `citcall_mock`, `citcall_sandbox` (uvicorn on a loopback port); the first
