@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "verify": "citcall_contract.commands.verify",
     "verify-receiver": "citcall_contract.commands.verify_receiver",
     "trigger": "citcall_contract.commands.trigger",
+    "record": "citcall_contract.commands.record",
+    "check-traffic": "citcall_contract.commands.check_traffic",
     "docs": "citcall_contract.commands.docs",
     "sdk": "citcall_contract.commands.sdk",
     "diff": "citcall_contract.commands.diff",

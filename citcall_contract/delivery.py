@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import httpx
 
-from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed
+from citcall_contract.hosts import LOOPBACK_HOSTS, hide_userinfo, is_allowed
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -256,12 +256,11 @@ def _interface(target: Target, forced: Interface | None) -> Interface | None:
 
 
 def safe_url(url: str) -> str:
-    """`url` without user information, for messages (a password must never be shown)."""
+    """`url` with its user information hidden (`hosts.hide_userinfo`), even when malformed."""
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return repr(url[:80])
-    return str(parsed.copy_with(username=None, password=None)) if parsed.userinfo else url
+        return hide_userinfo(url)
+    except ValueError:
+        return repr(url[:80]) if "@" not in url else "(a malformed URL)"
 
 
 def _timed_out(timeout: float, *, blocked: bool = False) -> str:

@@ -7,6 +7,7 @@ package), a tool on PATH is used instead, or the error says how to get one.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,13 +27,48 @@ class NpmToolMissing(RuntimeError):
     """node/npm is not installed, or the tool is not in package.json."""
 
 
+def _installed_matches_lock(lock: Path, installed: Path) -> bool:
+    """Whether npm's record of what it installed has the lock's packages at its versions.
+
+    Contents, not modification times: a fresh checkout's lock is newer than a shared
+    node_modules that was installed from the same lock. Optional packages for other
+    platforms (fsevents) may be absent.
+    """
+    if not installed.is_file():
+        return False
+    try:
+        wanted = json.loads(lock.read_text(encoding="utf-8"))["packages"]
+        have = json.loads(installed.read_text(encoding="utf-8"))["packages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    for name, entry in wanted.items():
+        if not name:
+            continue
+        found = have.get(name)
+        if found is None:
+            if not entry.get("optional"):
+                return False
+        elif found.get("version") != entry.get("version"):
+            return False
+    return True
+
+
 def ensure_node_modules(root: Path | None = None) -> Path:
-    """Run `npm ci` when node_modules is missing or older than package-lock.json."""
+    """Run `npm ci` when node_modules is missing or does not match package-lock.json.
+
+    A node_modules that is a symbolic link (a checkout sharing another one's tools) is
+    never reinstalled: `npm ci` would empty the directory it points to.
+    """
     root = root or repo_root()
     lock = root / "package-lock.json"
-    marker = root / "node_modules" / ".package-lock.json"
-    if marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
-        return root / "node_modules"
+    modules = root / "node_modules"
+    if _installed_matches_lock(lock, modules / ".package-lock.json"):
+        return modules
+    if modules.is_symlink():
+        raise NpmToolMissing(
+            f"{modules} links to tools that do not match package-lock.json; "
+            "run `npm ci` where it points"
+        )
     npm = shutil.which("npm")
     if npm is None:
         raise NpmToolMissing("npm is not installed; install Node.js 18+ to run the npm tools")

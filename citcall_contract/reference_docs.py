@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from citcall_contract import codes
+from citcall_contract.code_samples import x_code_samples
 from citcall_contract.npm_tools import tool
 from citcall_contract.spec import load_spec
 
@@ -34,7 +35,25 @@ CONTENT_SECURITY_POLICY = (
     "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
-#: Redocly's page template, with the policy added (the template variables are Redocly's).
+#: Redoc's layout variables for laptop screens (its three panels start at 1280 px).
+#: Redoc gives the samples panel half of the content area and the sidebar 285 px, which
+#: leaves the prose, the schemas and the code tables about 400 px at 1280 px and 480 px
+#: at 1440 px. Here the sidebar and the gaps are narrower and the samples panel takes
+#: 42 %; the introduction, whose side panel only lists the servers, gives it 28 %. Codes
+#: and names in the first two columns of the introduction's tables (rc, dial code, their
+#: names) never wrap: a code split over two lines reads as two codes.
+LAYOUT_CSS = """
+html:root {
+  --sidebar-width: 240px;
+  --panel-samples-width: 42%;
+  --panel-gap-horizontal: var(--spacing-lg);
+}
+div:has(> [data-testid="middle-panel"] > [data-section-id="/"]) { --panel-samples-width: 28%; }
+.md-table-wrapper td:nth-child(-n + 2) code { white-space: nowrap; }
+"""
+
+#: Redocly's page template, with the policy and the layout added (the template
+#: variables are Redocly's).
 PAGE_TEMPLATE = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,7 +61,7 @@ PAGE_TEMPLATE = f"""<!DOCTYPE html>
   <meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
   <title>{{{{title}}}}</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <style>body {{ padding: 0; margin: 0; }}</style>
+  <style>body {{ padding: 0; margin: 0; }}{LAYOUT_CSS}</style>
   {{{{{{redocHead}}}}}}
 </head>
 <body>
@@ -106,11 +125,14 @@ def code_tables_markdown() -> str:
 
 
 def docs_input(spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A copy of the spec for Redoc: code tables in the introduction, callbacks inlined.
+    """A copy of the spec for Redoc: code tables, code samples, callbacks inlined.
 
-    Redoc 3 shows an empty "Callbacks" section when a callback's path item is a `$ref`
-    (to `components/pathItems`), so those path items are copied in place; nothing else
-    changes.
+    Each operation gains `x-codeSamples` (curl, the Python facade, the TypeScript, Go and
+    PHP SDKs) rendered from its first named request example by `code_samples`, the
+    renderer whose output the tests run against the sandbox. Redoc 3 shows an empty
+    "Callbacks" section when a callback's path item is a `$ref` (to
+    `components/pathItems`), so those path items are copied in place. The spec file
+    itself never holds any of this.
     """
     document = copy.deepcopy(dict(spec if spec is not None else load_spec()))
     info = dict(document["info"])
@@ -121,6 +143,8 @@ def docs_input(spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
+            if "operationId" in operation and "requestBody" in operation:
+                operation["x-codeSamples"] = x_code_samples(operation["operationId"])
             for callback in operation.get("callbacks", {}).values():
                 for expression, path_item in callback.items():
                     callback[expression] = _inline_path_item(path_item, path_items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -21,7 +22,12 @@ API_KEY_ENV = "CITCALL_API_KEY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from citcall_contract.contract.results import DEFAULT_MAX_EXAMPLES
+    from citcall_contract.contract.results import (
+        DEFAULT_MAX_EXAMPLES,
+        MAX_RESPONSE_BYTES,
+        MAX_TIME,
+        REQUEST_TIMEOUT,
+    )
 
     parser.add_argument(
         "--base-url",
@@ -43,12 +49,52 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=None, help="seed for reproducible runs")
     parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=REQUEST_TIMEOUT,
+        metavar="SECONDS",
+        help="per request: the whole answer must arrive within this time (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-time",
+        type=_positive_float,
+        default=MAX_TIME,
+        metavar="SECONDS",
+        help="the whole run stops after this time and fails (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-response-bytes",
+        type=_positive_int,
+        default=MAX_RESPONSE_BYTES,
+        metavar="BYTES",
+        help="a larger answer is cut off and fails the run (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--allow-billed",
+        action="store_true",
+        help="allow a --base-url that is not loopback: a real gateway bills every OTP and SMS "
+        "the run makes (the estimate is printed first)",
+    )
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("must be a finite number > 0")
     return value
 
 
@@ -58,9 +104,24 @@ def run(args: argparse.Namespace) -> int:
     require("contract", "citcall-contract verify")
     from citcall_contract.auth import Credentials
     from citcall_contract.contract.results import Settings, Target
+    from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed, url_host
 
-    settings = Settings(max_examples=args.max_examples, seed=args.seed)
+    settings = Settings(
+        max_examples=args.max_examples,
+        seed=args.seed,
+        request_timeout=args.timeout,
+        max_time=args.max_time,
+        max_response_bytes=args.max_response_bytes,
+    )
     if args.base_url is not None:
+        if url_host(args.base_url) is None:
+            return _refuse(f"--base-url must be an http(s) URL with a host, not {args.base_url!r}")
+        billed = not is_allowed(args.base_url, LOOPBACK_HOSTS)
+        if billed and not args.allow_billed:
+            return _refuse(
+                f"{args.base_url} is not a loopback address: a real gateway bills every OTP "
+                "and SMS this run sends; add --allow-billed to run anyway"
+            )
         api_key = args.api_key or os.environ.get(API_KEY_ENV)
         if not api_key:
             raise SystemExit(
@@ -83,23 +144,33 @@ def run(args: argparse.Namespace) -> int:
 
 def _verify(target: Target, settings: Settings, junit: Path | None) -> int:
     from citcall_contract.contract import report
+    from citcall_contract.contract.estimate import estimate
     from citcall_contract.contract.runner import run as run_suite
 
     out = sys.stdout
-    secrets = [target.credentials.api_key]
+    secrets = list(target.credentials.secrets())
     out.write(
         f"citcall-contract verify: {target.base_url} "
         f"({settings.max_examples} examples per operation)\n"
     )
+    out.write(estimate(settings).describe() + "\n")
+    out.flush()
     printer = report.ProgressPrinter(out)
     with _scratch_hypothesis_home():
         result: RunResult = run_suite(target, settings, on_progress=printer)
     printer.finish()
     report.write_summary(result, out, secrets)
+    if result.requests is not None:
+        out.write(f"requests sent: {result.requests}\n")
     if junit is not None:
         report.write_junit(result, junit, secrets)
         out.write(f"JUnit report: {junit}\n")
     return 0 if result.ok else 1
+
+
+def _refuse(message: str) -> int:
+    print(f"citcall-contract verify: {message}", file=sys.stderr)
+    return 2
 
 
 @contextlib.contextmanager

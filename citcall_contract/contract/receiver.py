@@ -23,6 +23,10 @@ from citcall_contract.errors import CallbackError
 
 #: Largest callback body kept; a bigger one is recorded as a problem, not stored.
 MAX_BODY_BYTES = 64 * 1024
+#: Callbacks kept per run; later ones are counted, not stored.
+MAX_CAUGHT = 2_000
+#: Seconds a sender may take to deliver its headers and body.
+READ_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class CallbackReceiver:
 
     def __init__(self) -> None:
         self._caught: list[CaughtCallback] = []
+        #: POSTs that arrived after MAX_CAUGHT were kept, or were refused unread.
+        self.dropped = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -100,10 +106,15 @@ class CallbackReceiver:
             time.sleep(0.05)
         return self.caught()
 
-    def _record(self, kind: str, body: bytes) -> None:
-        problem: str | None = None
+    def _record(self, kind: str, body: bytes | None, problem: str | None = None) -> None:
         payload: Any = None
-        if kind not in parse_kinds():
+        with self._lock:
+            if len(self._caught) >= MAX_CAUGHT:
+                self.dropped += 1
+                return
+        if problem is not None or body is None:
+            pass
+        elif kind not in parse_kinds():
             problem = f"posted to an unknown path /{kind}"
         elif len(body) > MAX_BODY_BYTES:
             problem = f"body larger than {MAX_BODY_BYTES} bytes"
@@ -124,11 +135,36 @@ class CallbackReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = READ_TIMEOUT  # a sender that stalls is cut off, not waited for
+
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(min(length, MAX_BODY_BYTES + 1))
-                receiver._record(self.path.strip("/").split("?")[0], body)
-                self.send_response(200)
+                kind = self.path.strip("/").split("?")[0]
+                length = _content_length(self.headers.get("Content-Length"))
+                if length is None:
+                    receiver._record(kind, None, "no valid Content-Length (body not read)")
+                    self._reply(411 if "Content-Length" not in self.headers else 400)
+                    return
+                if length > MAX_BODY_BYTES:
+                    receiver._record(kind, None, f"body larger than {MAX_BODY_BYTES} bytes")
+                    self._reply(413)
+                    return
+                try:
+                    body = self.rfile.read(length)
+                except OSError:  # a time-out or reset mid-body
+                    receiver._record(kind, None, "body incomplete (sender stalled or went away)")
+                    self.close_connection = True
+                    return
+                if len(body) < length:
+                    receiver._record(kind, None, "body shorter than its Content-Length")
+                    self.close_connection = True
+                    return
+                receiver._record(kind, body)
+                self._reply(200)
+
+            def _reply(self, status: int) -> None:
+                if status != 200:
+                    self.close_connection = True  # the unread body must not be parsed
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -136,3 +172,10 @@ class CallbackReceiver:
                 """Silent: the report says what arrived."""
 
         return Handler
+
+
+def _content_length(raw: str | None) -> int | None:
+    """The header's value when it is a plain non-negative decimal, else None."""
+    if raw is None or not raw.strip().isdigit() or not raw.strip().isascii():
+        return None
+    return int(raw.strip())

@@ -17,6 +17,12 @@ from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed
 DEFAULT_MAX_EXAMPLES = 100
 #: How long to wait for callbacks after the last request.
 CALLBACK_TIMEOUT = 10.0
+#: Seconds one request may take, answer included (a longer one fails the run).
+REQUEST_TIMEOUT = 10.0
+#: Largest answer read from a server over HTTP; Citcall's answers are under a kilobyte.
+MAX_RESPONSE_BYTES = 1024 * 1024
+#: Seconds a whole run may take by default (the default run takes about 30 s).
+MAX_TIME = 900.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,12 @@ class Settings:
     seed: int | None = None
     workers: int = 1
     callback_timeout: float = CALLBACK_TIMEOUT
+    #: Per request, over HTTP: the answer must be complete within this many seconds...
+    request_timeout: float = REQUEST_TIMEOUT
+    #: ...and no larger than this many bytes; a breach fails the run.
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    #: The whole run stops after this many seconds (None: no limit) and then fails.
+    max_time: float | None = MAX_TIME
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,8 @@ class RunResult:
     new_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     errors: list[str] = field(default_factory=list)
     callbacks_caught: int = 0
+    #: Requests sent to a server over HTTP (None in-process).
+    requests: int | None = None
     elapsed: float = 0.0
 
     @property

@@ -8,9 +8,14 @@ rc-based stand-ins and the added checks run instead. Generated requests that car
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from citcall_contract import codes, spec
 from citcall_contract.auth import Credentials
@@ -21,6 +26,7 @@ from citcall_contract.contract.checks import (
 )
 from citcall_contract.contract.otp_flow import run_round_trips
 from citcall_contract.contract.receiver import CallbackReceiver, CaughtCallback, callback_kinds
+from citcall_contract.contract.relay import Limits, Relay, ServedApp
 from citcall_contract.contract.results import (
     CALLBACK_TIMEOUT,
     DEFAULT_MAX_EXAMPLES,
@@ -48,6 +54,8 @@ def build_config(target: Target, settings: Settings) -> Any:
         "continue-on-failure": True,
         # Traffic goes to the target only: never follow a redirect elsewhere.
         "max-redirects": 0,
+        # Over HTTP the relay answers first (within `request_timeout`); this is a backstop.
+        "request-timeout": settings.request_timeout + 5,
     }
     if settings.seed is not None:
         data["seed"] = settings.seed
@@ -88,22 +96,56 @@ def _point_callbacks_at(schema: Any, receiver: CallbackReceiver) -> None:
     schema.hook(map_case)
 
 
+@contextlib.contextmanager
+def _bounded(
+    target: Target, settings: Settings, started: float
+) -> Iterator[tuple[Target, Relay | None]]:
+    """Over HTTP, the target as seen through a relay that caps answers in size and time."""
+    if target.app is not None:
+        yield target, None
+        return
+    deadline = None if settings.max_time is None else started + settings.max_time
+    limits = Limits(
+        max_response_bytes=settings.max_response_bytes,
+        timeout=settings.request_timeout,
+        deadline=deadline,
+    )
+    relay = Relay(target.base_url, limits)
+    with ServedApp(relay) as served:
+        yield dataclasses.replace(target, base_url=served.base_url), relay
+
+
 def run(
     target: Target,
     settings: Settings | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> RunResult:
-    """Run the contract suite against `target` and return the tallies."""
+    """Run the contract suite against `target` and return the tallies.
+
+    Over HTTP every request goes through a loopback relay: an answer larger than
+    `settings.max_response_bytes` or slower than `settings.request_timeout` is cut off
+    and reported as an error, and after `settings.max_time` nothing more is sent.
+    """
     from schemathesis.engine import events, from_schema
 
     settings = settings or Settings()
     result = RunResult()
     started = time.monotonic()
+    is_local = target.is_local
+    unreachable = None if target.app is not None else _unreachable(target, settings)
+    if unreachable is not None:
+        result.errors.append(f"cannot reach {target.base_url}: {unreachable}")
+        result.elapsed = time.monotonic() - started
+        return result
     expected: dict[str, str] = {}  # trxid -> operation label, for callbacks we asked for
-    with CallbackReceiver() as receiver:
-        schema = load_schema(target, settings)
+    with CallbackReceiver() as receiver, _bounded(target, settings, started) as (sent_to, relay):
+        schema = load_schema(sent_to, settings)
         _point_callbacks_at(schema, receiver)
-        for event in from_schema(schema).execute():
+        stream = from_schema(schema).execute()
+        # schemathesis' own `max-time` turns a run into repeated cycles until the time is
+        # up; the run's deadline is a stop signal instead (the relay refuses late requests).
+        timer = _stop_at_deadline(stream, settings.max_time)
+        for event in stream:
             if isinstance(event, events.ScenarioFinished):
                 _tally(event, result, receiver, expected)
                 if on_progress is not None:
@@ -116,13 +158,49 @@ def run(
                 result.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
             elif isinstance(event, events.FatalError):
                 result.errors.append(f"fatal: {event.exception}")
+        if timer is not None:
+            timer.cancel()
         caught = receiver.wait_for(
-            set(expected) if target.is_local else set(), timeout=settings.callback_timeout
+            set(expected) if is_local else set(), timeout=settings.callback_timeout
         )
-    _tally_callbacks(caught, expected, target.is_local, result)
-    run_round_trips(target, result)
+        _tally_callbacks(caught, expected, is_local, result)
+        run_round_trips(sent_to, result, settings.request_timeout)
+        if relay is not None:
+            _tally_relay(relay, result)
+    if settings.max_time is not None and time.monotonic() - started > settings.max_time:
+        result.errors.append(f"the run took longer than --max-time {settings.max_time:g} s")
     result.elapsed = time.monotonic() - started
     return result
+
+
+def _unreachable(target: Target, settings: Settings) -> str | None:
+    """Why no TCP connection to the target opens (None when one does): fail fast, once."""
+    parts = urlsplit(target.base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), settings.request_timeout):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+
+
+def _stop_at_deadline(stream: Any, max_time: float | None) -> threading.Timer | None:
+    if max_time is None:
+        return None
+    timer = threading.Timer(max_time, stream.stop)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _tally_relay(relay: Relay, result: RunResult) -> None:
+    """Answers the relay had to cut off (too big, too slow) fail the run, once per kind."""
+    result.requests = relay.count
+    for problem in relay.problems:
+        result.errors.append(f"server: {problem}")
+    hidden = relay.problem_count - len(relay.problems)
+    if hidden > 0:
+        result.errors.append(f"server: {hidden} more answers cut off")
 
 
 def _tally(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from citcall_contract import spec
 from citcall_contract.contract.receiver import CallbackReceiver, callback_kinds
@@ -37,3 +38,56 @@ def test_valid_callbacks_pass_and_broken_ones_are_explained():
     assert problems["smsOtpStatus"] == "body is not JSON"
     assert "unknown path" in problems["elsewhere"]
     assert caught[0].trxid == good["trxid"]
+
+
+def _raw_post(receiver, head: bytes, body: bytes = b"") -> bytes:
+    """Send bytes as they are (httpx would fix the Content-Length) and read the answer."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(receiver.base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(head)
+        try:
+            sock.sendall(body)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the receiver closed early, without reading the body
+        answer = b""
+        try:
+            while chunk := sock.recv(4096):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    return answer
+
+
+@pytest.mark.parametrize("length", ["-1", "abc", "1e3", " ", "+5"])
+def test_a_bad_content_length_is_refused_without_reading_or_a_traceback(length, capsys):
+    with CallbackReceiver() as receiver:
+        head = f"POST /smsStatus HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode()
+        answer = _raw_post(receiver, head, b'{"trxid": "1", "result": "ok"}' * 1000)
+        caught = receiver.caught()
+    assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.1 400")
+    assert [c.problem for c in caught] == ["no valid Content-Length (body not read)"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_oversized_body_is_refused_unread():
+    with CallbackReceiver() as receiver:
+        head = b"POST /smsStatus HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"
+        answer = _raw_post(receiver, head, b"x" * 70_000)
+        [caught] = receiver.caught()
+    assert b" 413 " in answer.split(b"\r\n")[0]
+    assert "larger than" in caught.problem
+
+
+def test_the_receiver_keeps_a_bounded_number_of_callbacks(monkeypatch):
+    from citcall_contract.contract import receiver as module
+
+    monkeypatch.setattr(module, "MAX_CAUGHT", 3)
+    with CallbackReceiver() as receiver, httpx.Client() as client:
+        for n in range(5):
+            client.post(receiver.url_for("smsStatus"), json={"trxid": str(n), "result": "x"})
+        assert len(receiver.caught()) == 3
+        assert receiver.dropped == 2

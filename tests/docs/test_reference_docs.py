@@ -25,6 +25,7 @@ import pytest
 
 from citcall_contract import codes, spec
 from citcall_contract.cli import main
+from citcall_contract.code_samples import LANGUAGES, x_code_samples
 from citcall_contract.reference_docs import (
     CONTENT_SECURITY_POLICY,
     DIAL_CODE_HEADING,
@@ -110,7 +111,7 @@ def render(
     binary: str, page: Path, route: str, screenshot: tuple[Path, int] | None = None
 ) -> Rendered:
     """Dump the DOM of `page` + `route`; with `screenshot` (file, window height), save a PNG."""
-    with tempfile.TemporaryDirectory(prefix="citcall-chromium-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="citcall-chromium-", ignore_cleanup_errors=True) as tmp:
         command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
         url = page.as_uri() + route
         dump = [f"--log-net-log={tmp}/dom.json", "--window-size=1400,1000", "--dump-dom", url]
@@ -177,11 +178,18 @@ def schema_of(media: Any) -> Any:
     return spec.resolve(media["schema"])
 
 
-def assert_first_example_shown(media: Any, text: str) -> None:
-    """Redoc shows the first named example: its fields, and its summary when there is a menu."""
+def assert_first_example_shown(media: Any, text: str, *, in_sample: bool = False) -> None:
+    """Redoc shows the first named example: its fields, and its summary when there is a menu.
+
+    With `in_sample` (a request with `x-codeSamples`), the example is shown as the first
+    sample, whose `curl -d` carries the body on one line.
+    """
     examples = [spec.resolve(example) for example in media["examples"].values()]
     if len(examples) > 1:
         assert examples[0]["summary"] in text
+    if in_sample:
+        assert json.dumps(examples[0]["value"]) in text
+        return
     for key, value in examples[0]["value"].items():
         assert f'"{key}" : {json.dumps(value)}' in text, (key, value)
 
@@ -234,7 +242,7 @@ def test_page_embeds_every_named_example(docs_page: Path) -> None:
         assert embedded.replace("<", "\\u003c") in source, location
 
 
-def test_docs_input_only_adds_tables_and_inlines_callbacks() -> None:
+def test_docs_input_only_adds_tables_samples_and_inlines_callbacks() -> None:
     document = docs_input()
     assert document["info"]["description"].startswith(SPEC["info"]["description"].rstrip())
     assert document["info"]["description"].endswith(code_tables_markdown())
@@ -246,7 +254,9 @@ def test_docs_input_only_adds_tables_and_inlines_callbacks() -> None:
         for name, callback in op.definition.get("callbacks", {}).items():
             for expression, path_item in callback.items():
                 assert built["callbacks"][name][expression] == spec.resolve(path_item), op_id
-        assert {k: v for k, v in built.items() if k != "callbacks"} == {
+        assert built["x-codeSamples"] == x_code_samples(op_id)
+        added = {"callbacks", "x-codeSamples"}
+        assert {k: v for k, v in built.items() if k not in added} == {
             k: v for k, v in op.definition.items() if k != "callbacks"
         }
 
@@ -316,7 +326,7 @@ def test_operation_renders_with_schemas_examples_and_callbacks(
     request = op.request_media()
     for name in schema_of(request)["properties"]:
         assert name in page.text, f"request field {name}"
-    assert_first_example_shown(request, page.text)
+    assert_first_example_shown(request, page.text, in_sample=True)
     response = op.response_media()
     for name in schema_of(response)["properties"]:
         assert name in page.text, f"response field {name}"
@@ -344,3 +354,174 @@ def test_screenshots_are_kept_as_artifacts(rendered: dict[str, Rendered]) -> Non
         assert shot.is_file()
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert shot.stat().st_size > 20_000, "a blank page compresses to almost nothing"
+
+
+@pytest.mark.parametrize("operation_id", sorted(spec.operations()))
+def test_operation_shows_its_code_samples(
+    docs_page: Path, rendered: dict[str, Rendered], operation_id: str
+) -> None:
+    """Redoc shows the first sample (curl) and lists the others in its language menu."""
+    page = rendered[operation_routes()[operation_id]]
+    samples = x_code_samples(operation_id)
+    assert [sample["label"] for sample in samples] == [language.label for language in LANGUAGES]
+    assert samples[0]["label"] in page.text
+    for line in samples[0]["source"].splitlines():
+        assert re.sub(r"\s+", " ", line.rstrip(" \\")).strip() in page.text, line
+    source = docs_page.read_text(encoding="utf-8")
+    for sample in samples:
+        embedded = json.dumps(sample["source"], ensure_ascii=False).replace("<", "\\u003c")
+        assert embedded in source, sample["label"]
+
+
+# --- layout on laptop screens --------------------------------------------------------------
+
+#: Injected into a copy of the page: once Redoc has rendered, write what the layout looks
+#: like into the DOM, where `--dump-dom` reads it. Widths are CSS pixels.
+LAYOUT_PROBE = """<script>
+(function () {
+  function lines(cell) {
+    // An inline element has one client rect per line it spans.
+    var code = cell.querySelector('code');
+    if (code) return code.getClientRects().length;
+    var range = document.createRange();
+    range.selectNodeContents(cell);
+    var tops = [];
+    for (var rect of range.getClientRects()) {
+      if (rect.width > 0 && !tops.some(function (t) { return Math.abs(t - rect.top) < 4; })) {
+        tops.push(rect.top);
+      }
+    }
+    return tops.length;
+  }
+  function panelOf(element) {
+    var middle = element && element.closest('[data-testid="middle-panel"]');
+    if (!middle) return null;
+    return {
+      middle: middle.getBoundingClientRect().width,
+      content: middle.clientWidth - parseFloat(getComputedStyle(middle).paddingLeft)
+        - parseFloat(getComputedStyle(middle).paddingRight)
+    };
+  }
+  function measure() {
+    var out = {window: innerWidth, tables: [], headings: [], samples: 0};
+    for (var right of document.querySelectorAll('[data-testid="right-panel"]')) {
+      out.samples = Math.max(out.samples, right.getBoundingClientRect().width);
+    }
+    for (var table of document.querySelectorAll('.md-table-wrapper table')) {
+      var wrapper = table.parentElement;
+      out.tables.push({
+        first_header: (table.querySelector('th') || {}).textContent || '',
+        panel: panelOf(table),
+        overflow: table.scrollWidth - wrapper.clientWidth,
+        first_cells: Array.from(table.querySelectorAll('tbody tr td:first-child'))
+          .map(function (td) { return [td.textContent.trim(), lines(td)]; }),
+        second_cells: Array.from(table.querySelectorAll('tbody tr td:nth-child(2)'))
+          .map(function (td) { return [td.textContent.trim(), lines(td)]; })
+      });
+    }
+    for (var heading of document.querySelectorAll('h1, h2')) {
+      out.headings.push({text: heading.textContent.trim(), panel: panelOf(heading)});
+    }
+    var pre = document.createElement('pre');
+    pre.id = 'citcall-layout';
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+  }
+  setTimeout(measure, 4000);
+})();
+</script>"""
+
+#: The laptop widths the page must read well at, and the least middle column for each
+#: (Redoc's defaults leave about 400 and 480 px, the code tables wrapping).
+LAPTOP_WIDTHS = {1280: 500, 1440: 580}
+#: The samples panel must still hold a line of code.
+MIN_SAMPLES_WIDTH = 360
+
+
+def measure_layout(
+    binary: str, page: Path, route: str, size: tuple[int, int], shot: Path
+) -> dict[str, Any]:
+    """Redoc's layout of `route` in a window of `size` (from the probe), shot to `shot`."""
+    source = page.read_text(encoding="utf-8")
+    end = source.rindex("</body>")
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="citcall-chromium-", ignore_cleanup_errors=True) as tmp:
+        probed = Path(tmp) / "index.html"
+        probed.write_text(source[:end] + LAYOUT_PROBE + source[end:], encoding="utf-8")
+        command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
+        window = f"--window-size={size[0]},{size[1]}"
+        dom = subprocess.run(
+            [*command, window, "--dump-dom", probed.as_uri() + route],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        screenshot = [window, "--hide-scrollbars", f"--screenshot={shot}", page.as_uri() + route]
+        subprocess.run([*command, *screenshot], capture_output=True, timeout=120, check=True)
+    found = re.search(r'<pre id="citcall-layout">(.*?)</pre>', dom, re.S)
+    assert found, "the layout probe did not run"
+    measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return measured
+
+
+@pytest.fixture(scope="session")
+def layouts(docs_page: Path) -> dict[tuple[int, str], dict[str, Any]]:
+    """The introduction and one operation at each laptop width, measured and shot.
+
+    The introduction's window is tall enough to show both code tables (a screenshot of a
+    scrolled route comes out blank in headless Chromium).
+    """
+    binary = chromium()
+    routes = {"codes": ("", 7000), "asyncMiscall": (operation_routes()["asyncMiscall"], 1000)}
+    cases = [(width, name, *routes[name]) for width in LAPTOP_WIDTHS for name in routes]
+
+    def one(case: tuple[int, str, str, int]) -> tuple[tuple[int, str], dict[str, Any]]:
+        width, name, route, height = case
+        shot = ARTIFACTS / f"layout-{width}-{name}.png"
+        return (width, name), measure_layout(binary, docs_page, route, (width, height), shot)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, cases))
+
+
+def rc_table(layout: dict[str, Any]) -> dict[str, Any]:
+    [table] = [t for t in layout["tables"] if t["first_header"] == "rc"]
+    return table
+
+
+@pytest.mark.parametrize("width", sorted(LAPTOP_WIDTHS))
+def test_code_tables_have_a_wide_column_and_rc_cells_on_one_line(
+    layouts: dict[tuple[int, str], dict[str, Any]], width: int
+) -> None:
+    layout = layouts[width, "codes"]
+    assert layout["window"] == width
+    table = rc_table(layout)
+    assert table["panel"]["content"] >= LAPTOP_WIDTHS[width], table["panel"]
+    assert [cell for cell, _ in table["first_cells"]] == [
+        str(info.rc) for info in codes.response_codes().values()
+    ]
+    wrapped = [cell for cell, lines in table["first_cells"] + table["second_cells"] if lines != 1]
+    assert wrapped == [], f"rc cells or names on more than one line at {width} px"
+    assert table["overflow"] <= 0, "the rc table scrolls sideways"
+    [dial] = [t for t in layout["tables"] if t["first_header"] == "Code"]
+    assert [cell for cell, lines in dial["first_cells"] + dial["second_cells"] if lines != 1] == []
+    assert dial["overflow"] <= 0, "the dial-code table scrolls sideways"
+
+
+@pytest.mark.parametrize("width", sorted(LAPTOP_WIDTHS))
+def test_operation_has_a_wide_middle_column_and_room_for_samples(
+    layouts: dict[tuple[int, str], dict[str, Any]], width: int
+) -> None:
+    layout = layouts[width, "asyncMiscall"]
+    summary = spec.operation("asyncMiscall").definition["summary"]
+    [panel] = [h["panel"] for h in layout["headings"] if h["text"] == summary]
+    assert panel["content"] >= LAPTOP_WIDTHS[width], panel
+    assert layout["samples"] >= MIN_SAMPLES_WIDTH, layout["samples"]
+
+
+def test_layout_screenshots_are_kept(layouts: dict[tuple[int, str], dict[str, Any]]) -> None:
+    for width, name in layouts:
+        shot = ARTIFACTS / f"layout-{width}-{name}.png"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.stat().st_size > 20_000, shot
