@@ -1,10 +1,12 @@
 """pytest plugin (entry point `pytest11`): fixtures to test an app's Citcall integration.
 
-- `citcall_mock`: a respx router answering every operation with the spec's own named
-  examples; `citcall_mock.respond("sms", "insufficient_amount")` picks a scenario, and every
-  request body the app sends is validated against the spec.
-- `citcall_sandbox`: the embedded sandbox on a loopback port, for tests that want a live
-  gateway (callbacks included).
+- `citcall_mock`: a respx router that answers the app's httpx requests with the
+  sandbox's application in-process (same rules, state and callbacks as the sandbox),
+  with canned answers (`respond`), faults (`fail`) and in-process callbacks.
+- `citcall_sandbox`, `citcall_sandbox_factory`, `citcall_sandbox_session`: the embedded
+  sandbox on a loopback port, for one test, on demand, or for the whole session.
+- `@pytest.mark.citcall_sandbox(balance=..., api_key=..., userid=..., callback_delay=...,
+  allow_hosts=[...])` configures the sandbox of `citcall_mock` and `citcall_sandbox`.
 - `citcall_callbacks`: sends the gateway's callbacks to the app's receiver (a URL or the
   ASGI/WSGI app in-process, from the `citcall_receiver` fixture) and runs the receiver
   suite: `citcall_callbacks.send("missed-call", rc="00")`, `.run_suite().ok`.
@@ -20,7 +22,7 @@ when it is missing.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,7 +30,7 @@ import pytest
 if TYPE_CHECKING:
     from citcall_contract.fixtures.callbacks import CitcallCallbacks
     from citcall_contract.fixtures.mock import CitcallMock, RequestViolation
-    from citcall_contract.fixtures.sandbox import SANDBOX_USERID, SandboxHandle
+    from citcall_contract.fixtures.sandbox import SANDBOX_USERID, SandboxFactory, SandboxHandle
 
 __all__ = [
     "SANDBOX_USERID",
@@ -41,6 +43,9 @@ __all__ = [
     "citcall_mock",
     "citcall_receiver",
     "citcall_sandbox",
+    "citcall_sandbox_factory",
+    "citcall_sandbox_session",
+    "citcall_sandbox_session_options",
 ]
 
 #: Names re-exported from the fixture modules, imported on first access.
@@ -51,6 +56,10 @@ _LAZY = {
     "SandboxHandle": "citcall_contract.fixtures.sandbox",
     "SANDBOX_USERID": "citcall_contract.fixtures.sandbox",
 }
+MARKER = (
+    "citcall_sandbox(**options): configure the sandbox of citcall_mock and citcall_sandbox "
+    "(balance, api_key, userid, callback_delay, allow_hosts, or any SandboxConfig field)"
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -58,6 +67,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
 
 
 def _require(extra: str, fixture: str) -> None:
@@ -70,6 +83,12 @@ def _require(extra: str, fixture: str) -> None:
         pytest.fail(str(exc), pytrace=False)
 
 
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from citcall_contract.fixtures.options import marker_options
+
+    return marker_options(request.node)
+
+
 @pytest.fixture
 def citcall_base_urls() -> Sequence[str]:
     """Gateway addresses `citcall_mock` answers on: every server of the spec."""
@@ -79,28 +98,56 @@ def citcall_base_urls() -> Sequence[str]:
 
 
 @pytest.fixture
-def citcall_mock(citcall_base_urls: Sequence[str]) -> Iterator[CitcallMock]:
-    """A respx router answering every Citcall operation; fails the test on a bad request."""
+def citcall_mock(
+    request: pytest.FixtureRequest, citcall_base_urls: Sequence[str]
+) -> Iterator[CitcallMock]:
+    """The sandbox's app answering the app's httpx requests in-process; retries never sleep."""
     _require("pytest", "citcall_mock")
-    import respx
+    from citcall_contract.fixtures.mock import mocking
 
-    from citcall_contract.fixtures.mock import CitcallMock
-
-    with respx.mock(assert_all_called=False) as router:
-        mock = CitcallMock(router=router, base_urls=list(citcall_base_urls))
-        mock.install()
+    with mocking(citcall_base_urls, _options(request)) as mock:
         yield mock
-    if mock.violations:
+    if mock.violations and mock.strict:
         pytest.fail("requests that break the Citcall spec:\n" + "\n".join(mock.violations))
 
 
 @pytest.fixture
-def citcall_sandbox() -> Iterator[SandboxHandle]:
-    """The embedded sandbox on a free loopback port, stopped after the test."""
+def citcall_sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
+    """The embedded sandbox on a free loopback port for one test, stopped after it."""
     _require("sandbox", "citcall_sandbox")
     from citcall_contract.fixtures.sandbox import running_sandbox
+    from citcall_contract.retry import sleeping_with
 
-    with running_sandbox() as handle:
+    with running_sandbox(_options(request)) as handle, sleeping_with(_no_wait):
+        yield handle
+
+
+@pytest.fixture
+def citcall_sandbox_factory() -> Iterator[SandboxFactory]:
+    """`make(**options)` starts a sandbox with those options; all stop after the test."""
+    _require("sandbox", "citcall_sandbox_factory")
+    from citcall_contract.fixtures.sandbox import sandbox_factory
+    from citcall_contract.retry import sleeping_with
+
+    with sandbox_factory() as make, sleeping_with(_no_wait):
+        yield make
+
+
+@pytest.fixture(scope="session")
+def citcall_sandbox_session_options() -> Mapping[str, Any]:
+    """Options of `citcall_sandbox_session` (override in a conftest.py); none by default."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def citcall_sandbox_session(
+    citcall_sandbox_session_options: Mapping[str, Any],
+) -> Iterator[SandboxHandle]:
+    """One sandbox for the whole session; its state is shared (`reset()` forgets it)."""
+    _require("sandbox", "citcall_sandbox_session")
+    from citcall_contract.fixtures.sandbox import running_sandbox
+
+    with running_sandbox(citcall_sandbox_session_options) as handle:
         yield handle
 
 
@@ -118,3 +165,7 @@ def citcall_callbacks(citcall_receiver: Any) -> CitcallCallbacks:
     from citcall_contract.fixtures.callbacks import CitcallCallbacks
 
     return CitcallCallbacks(target=citcall_receiver)
+
+
+def _no_wait(seconds: float) -> None:
+    """The retry wait of clients under the fixtures: none (tests never sleep for a retry)."""

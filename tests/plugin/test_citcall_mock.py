@@ -1,4 +1,4 @@
-"""The `citcall_mock` fixture: canned answers from the spec, request bodies checked."""
+"""The `citcall_mock` fixture: every server URL, canned answers, request checks, records."""
 
 from __future__ import annotations
 
@@ -34,12 +34,18 @@ def _post(url: str, body: object) -> httpx.Response:
 
 
 @pytest.mark.parametrize("base_url", spec.servers())
-def test_every_operation_answers_its_success_example_on_every_server(citcall_mock, base_url):
+def test_every_operation_is_answered_by_the_sandbox_on_every_server(citcall_mock, base_url):
     for operation in spec.operations().values():
         body = next(iter(operation.request_examples().values()))
+        if operation.operation_id == "verifyOtp":
+            continue  # needs a trxid the sandbox issued: see the OTP flow tests
         response = _post(base_url + operation.path, body)
         assert response.status_code == 200
-        assert response.json() == operation.response_examples()["success"]
+        answer = response.json()
+        assert answer["rc"] in (0, "00"), answer
+        assert list(operation.response_validator().iter_errors(answer)) == []
+        # The sandbox's own answer, not the spec's canned example.
+        assert answer["trxid"] != operation.response_examples()["success"]["trxid"]
 
 
 @pytest.mark.parametrize(
@@ -152,7 +158,7 @@ def test_the_facade_against_citcall_mock_as_in_the_readme(citcall_mock):
 
     with Citcall("test-key") as client:
         sent = client.miscall("081234567890")
-        assert sent.trxid == spec.operation("asyncMiscall").response_examples()["success"]["trxid"]
+        assert citcall_mock.state.otps.get(sent.trxid) is not None  # the sandbox kept the OTP
         [request] = citcall_mock.calls("asynccall")
         assert request.headers["Authorization"] == "Apikey test-key"
         citcall_mock.respond("asynccall", "insufficient_amount")
@@ -165,7 +171,8 @@ async def test_async_clients_are_answered_and_checked_too(citcall_mock):
 
     async with AsyncCitcall("test-key") as client:
         sent = await client.sms("081234567890", "Hello", senderid="citcall")
-    assert sent.trxid == spec.operation("sendSms").response_examples()["success"]["trxid"]
+    [processed] = citcall_mock.processed("sms")
+    assert processed["trxid"] == sent.trxid
     async with httpx.AsyncClient() as raw:
         with pytest.raises(AssertionError, match="field `text`"):
             await raw.post(
