@@ -42,7 +42,9 @@ def make_venv(where: Path, wheel: Path, extra: str) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
     python = where / "bin" / "python"
     target = str(wheel) if extra == "base" else f"{wheel}[{extra}]"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", target], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", target], check=True, capture_output=True
+    )
     return python
 
 

@@ -10,16 +10,15 @@ can still be answered with a clear 502/504 instead of half a body.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+from citcall_contract.serving import BackgroundServer
 
 #: Citcall's answers are under a kilobyte; a megabyte is generous.
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
@@ -28,7 +27,6 @@ DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT = 10.0
 #: Header a relay-made answer carries, so a reader can tell it from the upstream's.
 PROBLEM_HEADER = "x-citcall-relay-problem"
-STARTUP_TIMEOUT = 10.0
 MAX_KEPT_PROBLEMS = 100
 
 _HOP_BY_HOP = frozenset(
@@ -242,73 +240,7 @@ class Relay:
         await send({"type": "http.response.body", "body": body})
 
 
-class ServedApp:
-    """`with ServedApp(app) as served:` runs an ASGI app with uvicorn in a daemon thread.
+class ServedApp(BackgroundServer):
+    """`with ServedApp(app) as served:` runs an ASGI app (the relay) on a loopback port."""
 
-    The socket is bound first, so `port=0` gives a free port known at once.
-    """
-
-    def __init__(
-        self, app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "error"
-    ) -> None:
-        self.app = app
-        self.host = host
-        self._requested_port = port
-        self._log_level = log_level
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self.port: int | None = None
-
-    @property
-    def base_url(self) -> str:
-        if self.port is None:
-            raise RuntimeError("the server is not running")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    def start(self) -> None:
-        import uvicorn
-
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._requested_port))
-        self._socket = sock
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level=self._log_level, access_log=False, lifespan="on"
-        )
-        server = uvicorn.Server(config)
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="citcall-relay", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the relay did not start")
-            time.sleep(0.005)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=STARTUP_TIMEOUT)
-        if self._socket is not None:
-            self._socket.close()
-        self._server, self._thread, self._socket, self.port = None, None, None, None
-
-    def __enter__(self) -> ServedApp:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    thread_name = "citcall-relay"

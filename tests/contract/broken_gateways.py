@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from citcall_contract import spec
 from citcall_contract.sandbox import SandboxConfig, create_app
+from citcall_contract.serving import BackgroundServer
 
 ASGIApp = Callable[
     [dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]
@@ -101,31 +102,10 @@ def forgetful_strict_sandbox() -> RewritingSandbox:
     return RewritingSandbox(rewrite)
 
 
-class ServedApp:
+class ServedApp(BackgroundServer):
     """Any ASGI app on a free loopback port (uvicorn in a thread), for HTTP runs."""
 
-    def __init__(self, app: Any) -> None:
-        import socket
-
+    def uvicorn_config(self, log_level: str) -> Any:
         import uvicorn
 
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    def __enter__(self) -> ServedApp:
-        import time
-
-        self._thread.start()
-        while not self._server.started:
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        return uvicorn.Config(self.app, log_level="warning", lifespan="off")

@@ -32,6 +32,7 @@ LAYER_OF_MODULE = {
     "extras": BOTTOM,
     "delivery": BOTTOM,
     "redact": BOTTOM,
+    "serving": BOTTOM,
     "__init__": CLIENT,
     "__main__": "commands",
     "client": CLIENT,
