@@ -68,6 +68,8 @@ def format_checker() -> FormatChecker:
     Only `uri` is used (CallbackUrl); it is checked with rfc3986-validator, the library
     jsonschema itself uses for it, without loading the other checkers (one builds a Lark
     grammar, about a second). A test holds this set against every `format` in the spec.
+    rfc3986-validator's regex ends in Python's `$`, which also matches before a final
+    newline; JSON Schema means the end of the string, so a trailing newline is refused.
     """
     from jsonschema import FormatChecker
     from rfc3986_validator import validate_rfc3986
@@ -76,7 +78,9 @@ def format_checker() -> FormatChecker:
 
     @checker.checks("uri")
     def is_uri(instance: object) -> bool:
-        return not isinstance(instance, str) or bool(validate_rfc3986(instance, rule="URI"))
+        if not isinstance(instance, str):
+            return True
+        return not instance.endswith("\n") and bool(validate_rfc3986(instance, rule="URI"))
 
     return checker
 

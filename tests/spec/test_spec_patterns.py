@@ -120,3 +120,36 @@ def test_client_never_sends_a_newline_and_refuses_one_in_a_trxid():
         with pytest.raises(CitcallAPIError):  # rc 79; what matters is the body sent
             client.verify("20190801155256104472275025", "6281234567890\n", "1234")
     assert [body["msisdn"] for body in sent] == ["6281234567890"]
+
+
+def _formats(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["format"]} if isinstance(node.get("format"), str) else set()
+        return found.union(*(_formats(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_formats(value) for value in node))
+    return set()
+
+
+def test_every_format_in_the_spec_is_checked() -> None:
+    """The format checker knows each `format` the spec uses (a new one must be added)."""
+    from citcall_contract.spec import format_checker, load_spec
+
+    used = _formats(load_spec())
+    assert used, "the spec uses no format"
+    assert used <= set(format_checker().checkers), used - set(format_checker().checkers)
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://example.com/citcall/callback", True),
+        ("https://example.com/citcall/callback\n", False),
+        ("http://127.0.0.1:8000/cb\n", False),
+        ("https://exa mple.com/", False),
+    ],
+)
+def test_callback_url_format_has_json_schema_end_of_string(url: str, valid: bool) -> None:
+    from citcall_contract.spec import schema_validator
+
+    assert schema_validator("CallbackUrl").is_valid(url) is valid
