@@ -18,11 +18,11 @@ from typing import Any
 
 from citcall_contract import spec
 from citcall_contract.callbacks import callback_kinds as parse_kinds
-from citcall_contract.callbacks import parse_callback
+from citcall_contract.callbacks import MAX_CALLBACK_BYTES, parse_callback
 from citcall_contract.errors import CallbackError
 
-#: Largest callback body kept; a bigger one is recorded as a problem, not stored.
-MAX_BODY_BYTES = 64 * 1024
+#: Largest callback body kept (parse_callback's own cap); a bigger one is a problem.
+MAX_BODY_BYTES = MAX_CALLBACK_BYTES
 #: Callbacks kept per run; later ones are counted, not stored.
 MAX_CAUGHT = 2_000
 #: Seconds a sender may take to deliver its headers and body.
