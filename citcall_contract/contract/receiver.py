@@ -17,8 +17,8 @@ from types import TracebackType
 from typing import Any
 
 from citcall_contract import spec
-from citcall_contract.callbacks import callback_kinds as parse_kinds
 from citcall_contract.callbacks import MAX_CALLBACK_BYTES, parse_callback
+from citcall_contract.callbacks import callback_kinds as parse_kinds
 from citcall_contract.errors import CallbackError
 
 #: Largest callback body kept (parse_callback's own cap); a bigger one is a problem.
