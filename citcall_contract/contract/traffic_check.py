@@ -224,17 +224,6 @@ def _schema_drifts(
     return drifts
 
 
-def _has_format(node: Any, depth: int = 0) -> bool:
-    node = spec.resolve(node)
-    if depth > 32:
-        return True  # be safe: a deep schema is left to the spec's validator
-    if isinstance(node, Mapping):
-        return "format" in node or any(_has_format(v, depth + 1) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_format(v, depth + 1) for v in node)
-    return False
-
-
 class SchemaCheck:
     """The spec's validator for one schema, with a compiled fast path for valid bodies.
 
@@ -244,31 +233,11 @@ class SchemaCheck:
     """
 
     def __init__(self, ref: str) -> None:
+        self.ref = ref
         self.validator = spec.validator(ref)
-        self.fast: Any = None
-        schema = spec.resolve(spec.pointer(ref))
-        properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
-        rest = {k: v for k, v in schema.items() if k != "properties"}
-        self.format_fields: frozenset[str] | None = (
-            None
-            if _has_format(rest)
-            else frozenset(k for k, v in properties.items() if _has_format(v))
-        )
-        try:
-            import jsonschema_rs
-        except ImportError:
-            return
-        registry = jsonschema_rs.Registry([(spec.SPEC_URI, dict(spec.load_spec()))])
-        self.fast = jsonschema_rs.Draft202012Validator(
-            {"$ref": spec.SPEC_URI + ref}, registry=registry, validate_formats=False
-        )
 
     def surely_valid(self, body: Any) -> bool:
-        if self.fast is None or self.format_fields is None:
-            return False
-        if isinstance(body, dict) and not self.format_fields.isdisjoint(body):
-            return False
-        return bool(self.fast.is_valid(body))
+        return spec.surely_valid(self.ref, body)
 
     def drifts(self, body: Any, direction: str, where: str, secrets: list[str]) -> list[Drift]:
         if self.surely_valid(body):

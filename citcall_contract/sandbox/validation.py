@@ -6,11 +6,12 @@ report first wins: a missing field, then the fields in the listed order, then th
 
 The spec's own validator (`citcall_contract.spec`) is the authority, but walking a body
 through it costs 100-200 us, most of the sandbox's time per request. A jsonschema-rs
-validator of the same schema (compiled once, under a microsecond per body) answers the
-common case, "valid"; whenever it does not accept a body, or the body has a field whose
-schema has a `format` (checked by Python's format checker only), the spec's validator
-decides and its errors give the rc. So the fast path can only agree with the spec's
-validator (a test checks this on generated bodies), never widen it.
+validator of the same schema (`spec.surely_valid`, compiled once, under a microsecond
+per body) answers the common case, "valid"; whenever it does not accept a body, or the
+body has a field whose schema has a `format` (checked by Python's format checker
+only), the spec's validator decides and its errors give the rc. So the fast path can
+only agree with the spec's validator (a test checks this on generated bodies), never
+widen it.
 """
 
 from __future__ import annotations
@@ -22,19 +23,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
 from citcall_contract.codes import rc_named
 from citcall_contract.rules import looks_like_otp, msisdn_problem, national_length_ok
 from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import (
-    SPEC_URI,
     Operation,
     component_schema,
-    load_spec,
     operation,
     resolve,
+    surely_valid,
 )
 
 
@@ -94,36 +93,6 @@ def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
         if where is not None:
             return Rejection(invalid, f"{where} holds a lone UTF-16 surrogate (not Unicode)")
     return body
-
-
-@functools.cache
-def _fast_registry() -> jsonschema_rs.Registry:
-    return jsonschema_rs.Registry([(SPEC_URI, dict(load_spec()))])
-
-
-def _fast_validator(op: Operation) -> jsonschema_rs.Validator:
-    """The request schema compiled by jsonschema-rs, formats off (Python checks those)."""
-    schema = {"$ref": SPEC_URI + op.request_schema_ref()}
-    return jsonschema_rs.Draft202012Validator(
-        schema, registry=_fast_registry(), validate_formats=False
-    )
-
-
-def _has_format(node: Any, depth: int = 0) -> bool:
-    node = resolve(node)
-    if depth > 32:
-        return True  # be safe: leave deep schemas to the spec's validator
-    if isinstance(node, Mapping):
-        return "format" in node or any(_has_format(v, depth + 1) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_format(v, depth + 1) for v in node)
-    return False
-
-
-def _format_fields(schema: Mapping[str, Any]) -> frozenset[str]:
-    """Top-level properties whose schema uses `format` somewhere."""
-    properties = schema.get("properties", {})
-    return frozenset(name for name, sub in properties.items() if _has_format(sub))
 
 
 #: Bound keywords in words: `valid_time must be at most 86400, got 99999`.
@@ -198,8 +167,7 @@ class RequestChecker:
     def __init__(self, op: Operation) -> None:
         self.operation_id = op.operation_id
         self._validator: Draft202012Validator = op.request_validator()
-        self._fast = _fast_validator(op)
-        self._format_fields = _format_fields(self._request_schema(op))
+        self._ref = op.request_schema_ref()
         rules = validation_rules()
         self._missing_rc = rules.missing_field_rc
         self._other_rc = rules.other_invalid_rc
@@ -222,12 +190,7 @@ class RequestChecker:
 
     def fast_accepts(self, body: Mapping[str, Any]) -> bool:
         """True only when jsonschema-rs finds the body valid and no format field is present."""
-        if not self._format_fields.isdisjoint(body):
-            return False
-        try:
-            return bool(self._fast.is_valid(body))
-        except (ValueError, TypeError, OverflowError):  # e.g. inf or huge ints
-            return False
+        return surely_valid(self._ref, body)
 
     def check(self, body: Mapping[str, Any]) -> Rejection | None:
         """None for a valid body, else the Rejection the gateway would give first."""
