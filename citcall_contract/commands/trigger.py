@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from citcall_contract.commands import arguments
+
 HELP = "Post one spec-valid callback (missed-call, sms, sms-otp) to a receiver URL."
 
 
@@ -42,7 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send the payload even when it breaks the webhook's schema",
     )
     parser.add_argument(
-        "--timeout", type=_seconds, default=5.0, metavar="S", help="seconds (default: 5)"
+        "--timeout",
+        type=arguments.delivery_seconds,
+        default=5.0,
+        metavar="S",
+        help="seconds (default: 5)",
     )
     parser.add_argument(
         "--allow-host",
@@ -53,13 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow a non-loopback host (repeatable)",
     )
     parser.add_argument("--print-payload", action="store_true", help="print the payload sent")
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not 0 < value <= 300:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 300 seconds")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from citcall_contract.commands import arguments
 
 if TYPE_CHECKING:
     from citcall_contract.contract.results import RunResult, Settings, Target
@@ -43,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--userid", default=None, help="user ID: also check Basic auth")
     parser.add_argument(
         "--max-examples",
-        type=_positive_int,
+        type=arguments.positive_int,
         default=DEFAULT_MAX_EXAMPLES,
         help="generated examples per operation in the fuzzing phase (default: %(default)s)",
     )
@@ -51,21 +52,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
     parser.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=arguments.positive_float,
         default=REQUEST_TIMEOUT,
         metavar="SECONDS",
         help="per request: the whole answer must arrive within this time (default: %(default)s)",
     )
     parser.add_argument(
         "--max-time",
-        type=_positive_float,
+        type=arguments.positive_float,
         default=MAX_TIME,
         metavar="SECONDS",
         help="the whole run stops after this time and fails (default: %(default)s)",
     )
     parser.add_argument(
         "--max-response-bytes",
-        type=_positive_int,
+        type=arguments.positive_int,
         default=MAX_RESPONSE_BYTES,
         metavar="BYTES",
         help="a larger answer is cut off and fails the run (default: %(default)s)",
@@ -76,26 +77,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow a --base-url that is not loopback: a real gateway bills every OTP and SMS "
         "the run makes (the estimate is printed first)",
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError("must be a finite number > 0")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

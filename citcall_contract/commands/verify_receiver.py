@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from citcall_contract.commands import arguments
+
 HELP = (
     "Check a callback receiver: every form the gateway sends, duplicates and hostile "
     "bodies (no 5xx, no hang; 2xx for known transactions)."
@@ -30,14 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-examples",
-        type=_count,
+        type=arguments.example_count,
         default=20,
         metavar="N",
         help="generated valid payloads per kind (default: %(default)s; 0: none)",
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
+        type=arguments.delivery_seconds,
         default=5.0,
         metavar="S",
         help="longest acceptable answer, in seconds (default: %(default)s)",
@@ -66,20 +68,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow a non-loopback host (repeatable)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed for the generated payloads")
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 10_000:
-        raise argparse.ArgumentTypeError("must be between 0 and 10000")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not 0 < value <= 300:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 300 seconds")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
