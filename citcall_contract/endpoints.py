@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from citcall_contract.errors import CitcallInputError
-from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed
+from citcall_contract.hosts import LOOPBACK_HOSTS, first_https_server, is_allowed
 from citcall_contract.spec_servers import SERVERS
 
 #: Environment variables read by `Citcall.from_env()`.
@@ -25,14 +25,7 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
-def first_https_server(servers: Sequence[str] = SERVERS) -> str:
-    for url in servers:
-        if url.startswith("https://"):
-            return url
-    raise LookupError("the spec lists no https server")
-
-
-DEFAULT_BASE_URL = first_https_server()
+DEFAULT_BASE_URL = first_https_server(SERVERS)
 
 
 def display(url: str) -> str:

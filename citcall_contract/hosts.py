@@ -86,3 +86,11 @@ def is_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
     except ValueError:
         return False
     return is_loopback_ip and any(_is_loopback(entry) for entry in allowed)
+
+
+def first_https_server(servers: Iterable[str]) -> str:
+    """The client's default address: the first https server (never send a key in clear)."""
+    for url in servers:
+        if url.startswith("https://"):
+            return url
+    raise LookupError("the spec lists no https server")

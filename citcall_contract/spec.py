@@ -400,8 +400,11 @@ def servers() -> list[str]:
 
 
 def default_base_url() -> str:
-    """`servers[0]`: the gateway address of the provider's documentation."""
-    return servers()[0]
+    """The client's default address, the first https server (`servers[0]`, the provider's
+    documented address, is plain http). Docs samples use it, so they match the facade."""
+    from citcall_contract.hosts import first_https_server
+
+    return first_https_server(servers())
 
 
 def iter_named_examples() -> Iterator[tuple[str, str, Any]]:
