@@ -37,11 +37,21 @@ def mask_otp_digits(text: str) -> str:
     return _otp_run().sub(lambda m: "*" * len(m.group()), text)
 
 
-class Redactor:
-    """Replaces each secret (and its JSON-escaped forms) with `[secret]`."""
+def hide(text: str, secrets: Iterable[str | None], placeholder: str = MASK) -> str:
+    """`text` with each non-empty secret, and its JSON-escaped forms, replaced.
 
-    def __init__(self, secrets: Iterable[str]) -> None:
+    The one way reports and recordings (verify, verify-receiver, record, check-traffic)
+    hide credentials; the facade's errors keep a `Redactor` for their many fields.
+    """
+    return Redactor((s for s in secrets if s), placeholder).text(text)
+
+
+class Redactor:
+    """Replaces each secret (and its JSON-escaped forms) with `placeholder` (`[secret]`)."""
+
+    def __init__(self, secrets: Iterable[str], placeholder: str = SECRET) -> None:
         secrets = tuple(secrets)
+        self._placeholder = placeholder
         forms: set[str] = set()
         for secret in secrets:
             if not secret:
@@ -55,7 +65,7 @@ class Redactor:
     def text(self, value: str) -> str:
         for form in self._forms:
             if form in value:
-                value = value.replace(form, SECRET)
+                value = value.replace(form, self._placeholder)
         return value
 
     def truncated(self, value: str) -> str:
@@ -64,7 +74,7 @@ class Redactor:
         for secret in self._originals:
             for size in range(len(secret) - 1, _MIN_PARTIAL - 1, -1):
                 if value.endswith(secret[:size]):
-                    return value[:-size] + SECRET
+                    return value[:-size] + self._placeholder
         return value
 
     def deep(self, value: Any, depth: int = 0) -> Any:

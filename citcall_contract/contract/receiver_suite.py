@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from citcall_contract import delivery
 from citcall_contract.callbacks import callback_kinds, kind_alias, resolve_kind
 from citcall_contract.contract import callback_payloads as payloads
+from citcall_contract.redact import hide
 
 #: Columns of the table, in order.
 CHECKS = ("forms", "generated", "duplicate", "hostile")
@@ -226,7 +227,7 @@ def run_suite(
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
-                outcome = Outcome(case, answer, _redact(problem, secrets))
+                outcome = Outcome(case, answer, None if problem is None else hide(problem, secrets))
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -287,14 +288,6 @@ def _url_secrets(target: delivery.Target) -> list[str]:
         return [s for s in (parts.password, parts.username) if s]
     except ValueError:
         return []
-
-
-def _redact(text: str | None, secrets: Sequence[str]) -> str | None:
-    if text is None:
-        return None
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 def _shown_target(target: delivery.Target) -> str:

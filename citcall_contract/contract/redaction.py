@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from citcall_contract import spec
+from citcall_contract.redact import hide
 from citcall_contract.rules import otp_digits
 
 REDACTED = "<redacted>"
@@ -50,10 +51,8 @@ def header_secrets(headers: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with the recorded credentials hidden (`redact.hide`, JSON-escaped forms too)."""
+    return hide(text, secrets)
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

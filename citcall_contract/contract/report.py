@@ -1,6 +1,6 @@
 """What `verify` prints and writes: progress lines, the summary table, a JUnit file.
 
-Every text that leaves here goes through `redact`, so credentials never reach a terminal
+Every text that leaves here goes through `redact.hide`, so credentials never reach a terminal
 or a CI artefact even when a server echoes them back.
 """
 
@@ -13,15 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from citcall_contract.contract.results import Progress, RunResult
+from citcall_contract.redact import hide
 
 PASS, FAIL, NOT_RUN = "ok", "FAIL", "-"
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 class ProgressPrinter:
@@ -72,11 +66,11 @@ def write_summary(result: RunResult, out: TextIO, secrets: Iterable[str | None])
     secrets = list(secrets)
     out.write("\n" + summary_table(result) + "\n\n")
     for failure in result.failures:
-        message = redact(failure.message, secrets).strip().replace("\n", "\n    ")
+        message = hide(failure.message, secrets).strip().replace("\n", "\n    ")
         out.write(f"FAIL {failure.operation} · {failure.check}\n    {message}\n")
     for error, count in Counter(result.errors).items():
         times = f" ({count} times)" if count > 1 else ""
-        out.write(f"ERROR {redact(error, secrets)}{times}\n")
+        out.write(f"ERROR {hide(error, secrets)}{times}\n")
     for label, new in sorted(result.new_codes.items()):
         out.write(f"NEW rc not in the spec from {label}: {', '.join(map(str, sorted(new)))}\n")
     out.write(f"callbacks caught by the loopback receiver: {result.callbacks_caught}\n")
@@ -105,14 +99,14 @@ def write_junit(result: RunResult, path: Path, secrets: Iterable[str | None]) ->
     for operation, check in sorted(set(result.passed) | set(result.failed)):
         case = ET.SubElement(suite, "testcase", classname=operation, name=check)
         if (operation, check) in failures:
-            text = redact(failures[operation, check], secrets)
+            text = hide(failures[operation, check], secrets)
             failure = ET.SubElement(
                 case, "failure", message=text.splitlines()[0] if text else check
             )
             failure.text = text
     for index, error in enumerate(result.errors):
         case = ET.SubElement(suite, "testcase", classname="engine", name=f"error-{index}")
-        text = redact(error, secrets)
+        text = hide(error, secrets)
         ET.SubElement(
             case, "error", message=text.splitlines()[0][:200] if text else "error"
         ).text = text
