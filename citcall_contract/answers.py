@@ -13,7 +13,6 @@ the spec's validator accepts.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,22 +20,6 @@ from citcall_contract import spec
 
 #: Citcall's answers are under a kilobyte; anything past this is not the gateway talking.
 MAX_ANSWER_BYTES = 64 * 1024
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def parse_json(raw: bytes) -> Any:
-    """The decoded body; ValueError for anything that is not plain JSON.
-
-    NaN/Infinity are refused, and nesting deep enough to exhaust the parser's
-    recursion (`b"[" * 1000`) is a ValueError, never a RecursionError.
-    """
-    try:
-        return json.loads(raw, parse_constant=_no_constants)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
 
 
 @functools.cache

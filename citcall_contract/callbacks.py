@@ -17,7 +17,6 @@ fields, so a payload is matched to the kind whose schema fits it best; `kind=` s
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-from citcall_contract import codes, rules, spec
+from citcall_contract import codes, rules, spec, strict_json
 from citcall_contract.errors import CallbackError
 
 __all__ = [
@@ -227,9 +226,7 @@ def _decode(payload: object) -> dict[str, Any]:
         if brackets > MAX_NESTING and _nesting(payload) > MAX_NESTING:
             raise CallbackError(f"callback body is nested deeper than {MAX_NESTING} levels")
         try:
-            payload = json.loads(
-                payload, object_pairs_hook=_unique_keys, parse_constant=_no_constant
-            )
+            payload = strict_json.loads(payload, object_pairs_hook=_unique_keys)
         except CallbackError:
             raise
         except ValueError as exc:
@@ -271,10 +268,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise CallbackError(f"callback body repeats the field {_safe(key)}")
         found[key] = value
     return found
-
-
-def _no_constant(name: str) -> Any:
-    raise CallbackError(f"callback body holds {name}, which is not JSON")
 
 
 def _check_text(data: Mapping[str, Any]) -> None:

@@ -30,7 +30,7 @@ import httpx
 if TYPE_CHECKING:
     from citcall_v3_client.models import MiscallResponse, SmsResponse, VerifyResponse
 
-from citcall_contract import __version__, answers, codes, inputs, spec
+from citcall_contract import __version__, answers, codes, inputs, spec, strict_json
 from citcall_contract.answers import MAX_ANSWER_BYTES
 from citcall_contract.auth import Credentials
 from citcall_contract.endpoints import (
@@ -385,7 +385,7 @@ class _Core:
         if status != httpx.codes.OK:
             raise self.bad_answer(call, status, content, index, _status_problem(status, content))
         try:
-            data = answers.parse_json(content)
+            data = strict_json.loads(content)
         except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too deep
             raise self.bad_answer(
                 call, status, content, index, f"body is not JSON ({exc})"
@@ -504,7 +504,7 @@ def _status_problem(status: int, content: bytes) -> str:
     """Why an error status is outcome-unknown, with the rc its body claims (if any)."""
     problem = "error status (something between client and gateway answered)"
     try:
-        data = answers.parse_json(content)
+        data = strict_json.loads(content)
         if isinstance(data, dict) and "rc" in data:
             return f"{problem}; body says rc {codes.parse_rc(data['rc'])}"
     except ValueError:

@@ -17,7 +17,6 @@ widen it.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from citcall_contract import strict_json
 from citcall_contract.codes import rc_named
 from citcall_contract.rules import looks_like_otp, msisdn_problem, national_length_ok
 from citcall_contract.scenarios import validation_rules
@@ -44,10 +44,6 @@ class Rejection:
     rc: int
     detail: str | None = None
     info: str | None = None  # replaces the gateway's wording when it would mislead
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 #: A `\uD800`-`\uDFFF` escape in raw JSON: the only way a surrogate gets into a parsed string.
@@ -83,8 +79,8 @@ def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
     object, or a string with a lone surrogate, which no UTF-8 answer could echo)."""
     invalid = rc_named("INVALID_JSON_FORMAT")
     try:
-        body = json.loads(raw, parse_constant=_no_constants)
-    except (ValueError, RecursionError):
+        body = strict_json.loads(raw)
+    except ValueError:
         return Rejection(invalid)
     if not isinstance(body, dict):
         return Rejection(invalid, "the body must be a JSON object")

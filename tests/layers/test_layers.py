@@ -33,6 +33,7 @@ LAYER_OF_MODULE = {
     "delivery": BOTTOM,
     "redact": BOTTOM,
     "serving": BOTTOM,
+    "strict_json": BOTTOM,
     "__init__": CLIENT,
     "__main__": "commands",
     "client": CLIENT,
