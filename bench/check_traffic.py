@@ -143,8 +143,8 @@ def measure(mode: str, path: Path) -> None:
                 json.loads(line)
                 count += 1
     else:
-        from citcall_contract.contract.traffic_check import TrafficChecker
-        from citcall_contract.contract.traffic_files import read_entries
+        from citcall_contract.contract.traffic.check import TrafficChecker
+        from citcall_contract.contract.traffic.files import read_entries
 
         checker = TrafficChecker([BASE])
         for entry in read_entries(path):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import httpx
 
 from citcall_contract import Citcall, spec
-from citcall_contract.client import DEFAULT_BASE_URL
+from citcall_contract.client.facade import DEFAULT_BASE_URL
 
 GOAL = 1.15
 ANSWER = json.dumps(spec.operation("sendSms").response_examples()["success"]).encode()

@@ -172,7 +172,7 @@ def sandbox_command(port: int) -> list[str]:
 
 
 def prism_command(port: int, directory: Path) -> list[str]:
-    from citcall_contract.npm_tools import tool
+    from citcall_contract.publishing.npm_tools import tool
 
     # Prism reloads when its spec file changes; a private copy keeps edits in the
     # checkout from restarting it in the middle of a run.

@@ -5,17 +5,16 @@ __version__ = "0.1.0"
 
 # Python client (facade over the generated client). The names are loaded on first use
 # (PEP 562), so the CLI, and `lint` of a broken spec, start without loading the spec.
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
-if TYPE_CHECKING:
-    from citcall_contract.callbacks import (
+if _typing.TYPE_CHECKING:
+    from citcall_contract.client.callback_reports import (
         CallbackReport,
         MissedCallReport,
         SmsReport,
         parse_callback,
     )
-    from citcall_contract.client import AsyncCitcall, Citcall
-    from citcall_contract.errors import (
+    from citcall_contract.client.errors import (
         CallbackError,
         CitcallAPIError,
         CitcallAuthError,
@@ -29,8 +28,10 @@ if TYPE_CHECKING:
         CitcallUnavailableError,
         CitcallUnknownError,
         CitcallVerificationError,
+        error_class_for,
     )
-    from citcall_contract.retry import RetryPolicy
+    from citcall_contract.client.facade import AsyncCitcall, Citcall
+    from citcall_contract.client.retry import RetryPolicy, sleeping_with
 
 __all__ = [
     "AsyncCitcall",
@@ -53,21 +54,35 @@ __all__ = [
     "RetryPolicy",
     "SmsReport",
     "__version__",
+    "error_class_for",
     "parse_callback",
+    "sleeping_with",
 ]
-_MODULES = {"Citcall": "client", "AsyncCitcall": "client", "RetryPolicy": "retry"}
-_MODULES |= dict.fromkeys(
-    ("parse_callback", "CallbackReport", "MissedCallReport", "SmsReport"), "callbacks"
+#: Where each public name lives (everything else is in `client.errors`).
+_HOMES = {
+    "Citcall": "client.facade",
+    "AsyncCitcall": "client.facade",
+    "RetryPolicy": "client.retry",
+    "sleeping_with": "client.retry",
+}
+_HOMES |= dict.fromkeys(
+    ("parse_callback", "CallbackReport", "MissedCallReport", "SmsReport"), "client.callback_reports"
 )
+#: Module paths an earlier README named (`citcall_contract.retry.sleeping_with`, ...).
+_MOVED_MODULES = {"retry": "client.retry", "errors": "client.errors", "answers": "client.answers"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module 'citcall_contract' has no attribute {name!r}")
+def __getattr__(name: str) -> _typing.Any:
     import importlib
 
-    module = importlib.import_module(f"citcall_contract.{_MODULES.get(name, 'errors')}")
+    if name in _MOVED_MODULES:
+        return importlib.import_module(f"citcall_contract.{_MOVED_MODULES[name]}")
+    if name not in __all__:
+        raise AttributeError(f"module 'citcall_contract' has no attribute {name!r}")
+    module = importlib.import_module(f"citcall_contract.{_HOMES.get(name, 'client.errors')}")
     return getattr(module, name)
 
 
-# End of the Python client's exports.
+def __dir__() -> list[str]:
+    """The public names, though they are loaded on first use."""
+    return sorted(__all__)

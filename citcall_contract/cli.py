@@ -53,9 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cannot_run() -> tuple[type[BaseException], ...]:
     """The errors that mean "not here" rather than "broken": reported in one line."""
-    from citcall_contract.extras import MissingExtra
-    from citcall_contract.npm_tools import NpmToolMissing
-    from citcall_contract.paths import SourceTreeNotFound
+    from citcall_contract.core.checkout import SourceTreeNotFound
+    from citcall_contract.core.extras import MissingExtra
+    from citcall_contract.publishing.npm_tools import NpmToolMissing
 
     return (MissingExtra, NpmToolMissing, SourceTreeNotFound)
 

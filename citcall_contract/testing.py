@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from citcall_contract.fixtures.callbacks import CitcallCallbacks
+    from citcall_contract.fixtures.callback_fixture import CitcallCallbacks
     from citcall_contract.fixtures.mock import CitcallMock, RequestViolation
     from citcall_contract.fixtures.sandbox import SANDBOX_USERID, SandboxFactory, SandboxHandle
 
@@ -50,7 +50,7 @@ __all__ = [
 
 #: Names re-exported from the fixture modules, imported on first access.
 _LAZY = {
-    "CitcallCallbacks": "citcall_contract.fixtures.callbacks",
+    "CitcallCallbacks": "citcall_contract.fixtures.callback_fixture",
     "CitcallMock": "citcall_contract.fixtures.mock",
     "RequestViolation": "citcall_contract.fixtures.mock",
     "SandboxHandle": "citcall_contract.fixtures.sandbox",
@@ -75,7 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _require(extra: str, fixture: str) -> None:
     """Fail the test in one line (no traceback) when the fixture's extra is missing."""
-    from citcall_contract.extras import MissingExtra, require
+    from citcall_contract.core.extras import MissingExtra, require
 
     try:
         require(extra, f"the {fixture} fixture")
@@ -92,7 +92,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def citcall_base_urls() -> Sequence[str]:
     """Gateway addresses `citcall_mock` answers on: every server of the spec."""
-    from citcall_contract.spec_servers import SERVERS
+    from citcall_contract.spec.derived_servers import SERVERS
 
     return list(SERVERS)
 
@@ -115,8 +115,8 @@ def citcall_mock(
 def citcall_sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
     """The embedded sandbox on a free loopback port for one test, stopped after it."""
     _require("sandbox", "citcall_sandbox")
+    from citcall_contract.client.retry import sleeping_with
     from citcall_contract.fixtures.sandbox import running_sandbox
-    from citcall_contract.retry import sleeping_with
 
     with running_sandbox(_options(request)) as handle, sleeping_with(_no_wait):
         yield handle
@@ -126,8 +126,8 @@ def citcall_sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
 def citcall_sandbox_factory() -> Iterator[SandboxFactory]:
     """`make(**options)` starts a sandbox with those options; all stop after the test."""
     _require("sandbox", "citcall_sandbox_factory")
+    from citcall_contract.client.retry import sleeping_with
     from citcall_contract.fixtures.sandbox import sandbox_factory
-    from citcall_contract.retry import sleeping_with
 
     with sandbox_factory() as make, sleeping_with(_no_wait):
         yield make
@@ -162,7 +162,7 @@ def citcall_receiver() -> Any:
 def citcall_callbacks(citcall_receiver: Any) -> CitcallCallbacks:
     """Send the gateway's callbacks to `citcall_receiver` and run the receiver suite."""
     _require("pytest", "citcall_callbacks")
-    from citcall_contract.fixtures.callbacks import CitcallCallbacks
+    from citcall_contract.fixtures.callback_fixture import CitcallCallbacks
 
     return CitcallCallbacks(target=citcall_receiver)
 

@@ -25,9 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.contract import traffic_report
-    from citcall_contract.contract.traffic_check import TrafficChecker
-    from citcall_contract.contract.traffic_files import TrafficFileError, read_entries
+    from citcall_contract.contract.traffic import report as traffic_report
+    from citcall_contract.contract.traffic.check import TrafficChecker
+    from citcall_contract.contract.traffic.files import TrafficFileError, read_entries
 
     try:
         checker = TrafficChecker(args.base_url)

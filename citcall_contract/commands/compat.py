@@ -1,7 +1,7 @@
 """`citcall-contract compat`: the working spec against the last release, semver-aware.
 
 Diffs the newest snapshot in `openapi/releases/` with `openapi/citcall-v3.yaml` (and checks
-the recorded gateway bodies in `tests/recorded/`) and fails when a change breaks any
+the recorded gateway bodies in `tests/data/recorded/`) and fails when a change breaks any
 audience without a major version bump, or when `info.version` is not semver or went down.
 This is `tox -e compat`.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from citcall_contract.compat.document import Document
+    from citcall_contract.contract.compat.document import Document
 
 #: Recorded gateway bodies the working spec must keep accepting, when the checkout has them.
-RECORDED_BODIES = Path("tests") / "recorded"
+RECORDED_BODIES = Path("tests") / "data" / "recorded"
 
 HELP = "Fail when the spec breaks its last release without a major version bump."
 
@@ -33,14 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("contract", "citcall-contract compat")
-    from citcall_contract.compat.diff import diff
-    from citcall_contract.compat.document import SpecSourceError, load
-    from citcall_contract.compat.releases import ReleaseError, Version, gate, latest
-    from citcall_contract.compat.render import render
-    from citcall_contract.paths import repo_root, source_spec
+    from citcall_contract.contract.compat.diff import diff
+    from citcall_contract.contract.compat.document import SpecSourceError, load
+    from citcall_contract.contract.compat.releases import ReleaseError, Version, gate, latest
+    from citcall_contract.contract.compat.render import render
+    from citcall_contract.core.checkout import repo_root, source_spec
 
     root = repo_root()
     try:

@@ -2,7 +2,7 @@
 
 OLD and NEW are spec files or git revisions (`v3.0.0`, `HEAD~1`, or `REV:PATH`). Each
 change is breaking or not for integrators (requests), clients (responses), callback
-receivers and generated SDK source; see `citcall_contract.compat`.
+receivers and generated SDK source; see `citcall_contract.contract.compat`.
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("contract", "citcall-contract diff")
-    from citcall_contract.compat.diff import diff
-    from citcall_contract.compat.document import SpecSourceError, load
-    from citcall_contract.compat.render import render
+    from citcall_contract.contract.compat.diff import diff
+    from citcall_contract.contract.compat.document import SpecSourceError, load
+    from citcall_contract.contract.compat.render import render
 
     try:
         old, new = load(args.old), load(args.new)

@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.npm_tools import NpmToolMissing
-    from citcall_contract.reference_docs import DocsBuildError, build
+    from citcall_contract.publishing.npm_tools import NpmToolMissing
+    from citcall_contract.publishing.reference_docs import DocsBuildError, build
 
     try:
         page = build(args.output)

@@ -1,7 +1,7 @@
 """`citcall-contract generate [--check]`: rebuild what is derived from the spec, or prove it.
 
 Two artifacts: `generated/` (openapi-python-client, pinned in the `dev` extra, options in
-the committed `openapi-python-client.yaml`) and `citcall_contract/spec_servers.py` (the
+the committed `openapi-python-client.yaml`) and `citcall_contract/spec/derived_servers.py` (the
 spec's `servers`, which the client needs at import without parsing YAML). `--check`
 derives both into a temporary place and compares, so drift fails CI.
 """
@@ -19,13 +19,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from citcall_contract.paths import repo_root, source_spec
+from citcall_contract.core.checkout import repo_root, source_spec
 
-HELP = "Regenerate generated/ and spec_servers.py from the spec (--check: fail on drift)."
+HELP = "Regenerate generated/ and spec/derived_servers.py from the spec (--check: fail on drift)."
 PACKAGE = "citcall_v3_client"
 CONFIG = "openapi-python-client.yaml"
 GENERATOR_VERSION = "0.29.1"
-SERVERS_MODULE = "citcall_contract/spec_servers.py"
+SERVERS_MODULE = "citcall_contract/spec/derived_servers.py"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +138,7 @@ def _compare(cmp: filecmp.dircmp[str], rel: Path, problems: list[str]) -> None:
 
 
 def render_servers_module(spec_file: Path) -> str:
-    """The text of `spec_servers.py`: the spec's server URLs and descriptions, in order."""
+    """The text of `spec/derived_servers.py`: the spec's server URLs and descriptions, in order."""
     from citcall_contract.spec import parse_yaml
 
     servers = parse_yaml(spec_file.read_text(encoding="utf-8"))["servers"]

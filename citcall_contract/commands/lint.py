@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from citcall_contract.npm_tools import tool
-from citcall_contract.paths import repo_root, source_spec
+from citcall_contract.core.checkout import repo_root, source_spec
+from citcall_contract.publishing.npm_tools import tool
 
 HELP = "Lint the spec: openapi-spec-validator, Redocly and Spectral (zero warnings)."
 
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     root = repo_root()
     require("dev", "citcall-contract lint")

@@ -46,10 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("contract", "citcall-contract record")
-    from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed, url_host
+    from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed, url_host
 
     def refuse(message: str) -> int:
         print(f"citcall-contract record: {message}", file=sys.stderr)
@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from citcall_contract.contract.recorder import TrafficWriter
-    from citcall_contract.contract.relay import Limits, Relay
+    from citcall_contract.contract.traffic.recorder import TrafficWriter
+    from citcall_contract.contract.verify.relay import Limits, Relay
 
     try:
         writer = TrafficWriter(args.out, args.upstream)

@@ -24,15 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("contract", "citcall-contract release")
     import datetime
     import shutil
 
-    from citcall_contract.compat.diff import diff
-    from citcall_contract.compat.document import SpecSourceError, load
-    from citcall_contract.compat.releases import (
+    from citcall_contract.contract.compat.diff import diff
+    from citcall_contract.contract.compat.document import SpecSourceError, load
+    from citcall_contract.contract.compat.releases import (
         CHANGELOG,
         ReleaseError,
         Version,
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         latest,
         snapshot_path,
     )
-    from citcall_contract.paths import repo_root, source_spec
+    from citcall_contract.core.checkout import repo_root, source_spec
 
     root = repo_root()
     spec = source_spec(root)

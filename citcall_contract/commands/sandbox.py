@@ -96,7 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> SandboxConfig:
-    from citcall_contract.hosts import LOOPBACK_HOSTS
+    from citcall_contract.core.hosts import LOOPBACK_HOSTS
     from citcall_contract.sandbox.config import SandboxConfig
 
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or DEFAULT_API_KEY
@@ -120,7 +120,7 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("sandbox", "citcall-contract sandbox")
     import uvicorn

@@ -1,10 +1,11 @@
 """`citcall-contract sdk GENERATOR -o DIR [--check]`: an SDK for another language, from the spec.
 
-Runs the pinned OpenAPI Generator on the SDK view of the spec (`citcall_contract.sdk_view`:
-callbacks, webhooks and links left out, 3.1-only keywords rewritten, scalar unions in the
-form each generator types well), offline. `--check` then builds the SDK with its
-conformance program (`citcall_contract.conformance`), runs it against the embedded
-sandbox and prints a matrix of check x language; `all` does the four targets at once.
+Runs the pinned OpenAPI Generator on the SDK view of the spec
+(`citcall_contract.publishing.sdk_view`: callbacks, webhooks and links left out, 3.1-only
+keywords rewritten, scalar unions in the form each generator types well), offline.
+`--check` then builds the SDK with its conformance program
+(`citcall_contract.publishing.conformance`), runs it against the embedded sandbox and
+prints a matrix of check x language; `all` does the four targets at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from citcall_contract.conformance.matrix import LanguageResult
+    from citcall_contract.publishing.conformance.matrix import LanguageResult
 
 HELP = "Generate an SDK for another language (OpenAPI Generator, e.g. go, typescript-fetch)."
 
@@ -49,19 +50,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("sdk", "citcall-contract sdk")
     from concurrent.futures import ThreadPoolExecutor
 
-    from citcall_contract.conformance.matrix import (
+    from citcall_contract.publishing.conformance.matrix import (
         NoConformanceProgram,
         check_target,
         failed_generators,
         format_matrix,
     )
-    from citcall_contract.conformance.targets import TARGETS
-    from citcall_contract.sdk_generator import GeneratorError, generate, parse_properties
+    from citcall_contract.publishing.conformance.targets import TARGETS
+    from citcall_contract.publishing.sdk_generator import GeneratorError, generate, parse_properties
 
     if args.generator == ALL:
         sdks = {generator: args.output / generator for generator in TARGETS}
@@ -99,7 +100,7 @@ def check_against_sandbox(sdks: Mapping[str, Path]) -> dict[str, LanguageResult]
     """Run the SDKs' conformance programs against the embedded sandbox on a loopback port."""
     import secrets
 
-    from citcall_contract.conformance import matrix
+    from citcall_contract.publishing.conformance import matrix
     from citcall_contract.sandbox import SandboxConfig, SandboxServer
 
     api_key = secrets.token_hex(16)

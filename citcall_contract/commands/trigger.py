@@ -64,10 +64,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from citcall_contract import delivery
-    from citcall_contract.callbacks import resolve_kind
-    from citcall_contract.contract import callback_payloads as payloads
-    from citcall_contract.errors import CallbackError
+    from citcall_contract.client.callback_reports import resolve_kind
+    from citcall_contract.client.errors import CallbackError
+    from citcall_contract.contract.receivers import payloads
+    from citcall_contract.core import delivery
 
     def refuse(message: str) -> int:
         print(f"citcall-contract trigger: {message}", file=sys.stderr)

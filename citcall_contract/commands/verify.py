@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from citcall_contract.commands import arguments
 
 if TYPE_CHECKING:
-    from citcall_contract.contract.results import RunResult, Settings, Target
+    from citcall_contract.contract.verify.results import RunResult, Settings, Target
 
 HELP = "Run the contract suite (schemathesis, rc-based checks) against the sandbox or a URL."
 
@@ -23,7 +23,7 @@ API_KEY_ENV = "CITCALL_API_KEY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from citcall_contract.contract.results import (
+    from citcall_contract.contract.verify.results import (
         DEFAULT_MAX_EXAMPLES,
         MAX_RESPONSE_BYTES,
         MAX_TIME,
@@ -80,12 +80,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from citcall_contract.extras import require
+    from citcall_contract.core.extras import require
 
     require("contract", "citcall-contract verify")
-    from citcall_contract.auth import Credentials
-    from citcall_contract.contract.results import Settings, Target
-    from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed, url_host
+    from citcall_contract.contract.verify.results import Settings, Target
+    from citcall_contract.core.authorization import Credentials
+    from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed, url_host
 
     settings = Settings(
         max_examples=args.max_examples,
@@ -124,9 +124,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _verify(target: Target, settings: Settings, junit: Path | None) -> int:
-    from citcall_contract.contract import report
-    from citcall_contract.contract.estimate import estimate
-    from citcall_contract.contract.runner import run as run_suite
+    from citcall_contract.contract.verify import report
+    from citcall_contract.contract.verify.estimate import estimate
+    from citcall_contract.contract.verify.runner import run as run_suite
 
     out = sys.stdout
     secrets = list(target.credentials.secrets())

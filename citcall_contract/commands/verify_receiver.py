@@ -72,12 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.max_examples:
-        from citcall_contract.extras import require
+        from citcall_contract.core.extras import require
 
         require("contract", "citcall-contract verify-receiver --max-examples")
-    from citcall_contract import delivery
-    from citcall_contract.contract import receiver_suite as suite
-    from citcall_contract.errors import CallbackError
+    from citcall_contract.client.errors import CallbackError
+    from citcall_contract.contract.receivers import suite
+    from citcall_contract.core import delivery
 
     def refuse(message: str) -> int:
         print(f"citcall-contract verify-receiver: {message}", file=sys.stderr)

@@ -1,6 +1,5 @@
-"""The contract suite: judges any Citcall gateway (the sandbox, a mock, the real one) by rc.
+"""The contract tools, one folder per job: `verify`, `receivers`, `traffic`, `compat`.
 
-`runner` drives schemathesis with the rc-based `checks`, `otp_flow` adds the OTP round
-trip, `receiver` catches callbacks on loopback, `report` prints and writes JUnit. It never
-imports the sandbox: only the `verify` command starts one.
+They judge any gateway, the real one included: import `spec/`, `core/` and `client/`,
+never the sandbox (only the `verify` command starts one).
 """

@@ -1,4 +1,5 @@
-"""A local Citcall gateway built from the spec: auth, validation, scenarios, OTPs, callbacks.
+"""The sandbox: a local Citcall gateway built from the spec (auth, validation, scenarios, OTPs,
+billing, faults, callbacks). Imports `spec/`, `core/` and `client/`; never contract or fixtures.
 
     from citcall_contract.sandbox import SandboxConfig, SandboxServer
 

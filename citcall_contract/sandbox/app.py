@@ -22,18 +22,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from citcall_contract.codes import is_success, parse_rc, rc_named
-from citcall_contract.hosts import host_header_name, is_allowed, is_loopback_host
-from citcall_contract.rules import international_msisdn
-from citcall_contract.sandbox.auth import check_authorization
+from citcall_contract.core.hosts import host_header_name, is_allowed, is_loopback_host
 from citcall_contract.sandbox.config import SandboxConfig
+from citcall_contract.sandbox.credentials import check_authorization
 from citcall_contract.sandbox.faults import BEHAVIOURS, ConnectionDropped
 from citcall_contract.sandbox.operations import HANDLERS, Handler
 from citcall_contract.sandbox.responses import error_body, json_response
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
-from citcall_contract.scenarios import faults, forced_rc, validation_rules
 from citcall_contract.spec import Operation, operation_callback, operations
+from citcall_contract.spec.codes import is_success, parse_rc, rc_named
+from citcall_contract.spec.rules import international_msisdn
+from citcall_contract.spec.scenarios import faults, forced_rc, validation_rules
 
 logger = logging.getLogger("citcall_contract.sandbox")
 

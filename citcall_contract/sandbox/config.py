@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from citcall_contract.hosts import LOOPBACK_HOSTS, is_allowed
+from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed
 from citcall_contract.sandbox.defaults import DEFAULT_API_KEY
 from citcall_contract.spec import component_schema
 

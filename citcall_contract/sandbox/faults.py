@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from citcall_contract.codes import is_success
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.responses import JSON_MEDIA_TYPE, dumps, error_body
-from citcall_contract.scenarios import Fault
+from citcall_contract.spec.codes import is_success
+from citcall_contract.spec.scenarios import Fault
 
 #: Key of the ASGI scope extension holding a callable that closes the client's connection.
 DROP_EXTENSION = "citcall_contract.drop"

@@ -11,7 +11,7 @@ import itertools
 import random
 import time
 
-from citcall_contract.rules import otp_digits
+from citcall_contract.spec.rules import otp_digits
 
 #: Leading digits of the sandbox's calling numbers (Indonesia, Jakarta area code).
 CALLER_PREFIX = "6221"

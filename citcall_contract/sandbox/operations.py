@@ -10,16 +10,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from citcall_contract.codes import rc_named
-from citcall_contract.rules import international_msisdn
 from citcall_contract.sandbox.billing import sms_count
 from citcall_contract.sandbox.faults import callback_plan
 from citcall_contract.sandbox.reports import call_price, missed_call_report, sms_delivery_report
 from citcall_contract.sandbox.responses import error_body, success_fields
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.verification import verify
-from citcall_contract.scenarios import call_outcome, pricing
 from citcall_contract.spec import operation_callback
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.rules import international_msisdn
+from citcall_contract.spec.scenarios import call_outcome, pricing
 
 Body = Mapping[str, Any]
 Handler = Callable[[SandboxState, str, Body, bool], dict[str, Any]]

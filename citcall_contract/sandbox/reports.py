@@ -6,9 +6,9 @@ import functools
 import time
 from typing import Any
 
-from citcall_contract.codes import rc_named
-from citcall_contract.scenarios import CallOutcome, pricing, sms_report
 from citcall_contract.spec import component_schema
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.scenarios import CallOutcome, pricing, sms_report
 
 REPORTED_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 

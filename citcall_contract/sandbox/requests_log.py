@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from citcall_contract.rules import international_msisdn
+from citcall_contract.spec.rules import international_msisdn
 
 
 @dataclass(frozen=True)

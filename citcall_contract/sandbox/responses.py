@@ -13,8 +13,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from citcall_contract.codes import describe_rc
 from citcall_contract.spec import iter_named_examples, operation
+from citcall_contract.spec.codes import describe_rc
 
 JSON_MEDIA_TYPE = "application/json"
 

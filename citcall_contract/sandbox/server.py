@@ -11,10 +11,10 @@ from typing import Any
 
 import uvicorn
 
+from citcall_contract.core.serving import BackgroundServer
 from citcall_contract.sandbox.app import create_app
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.state import SandboxState
-from citcall_contract.serving import BackgroundServer
 
 #: Seconds a stopping server waits for answers in flight (e.g. a `slow` fault) before
 #: cancelling them.

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citcall_contract.sandbox.billing import Balance
-from citcall_contract.sandbox.callbacks import CallbackDispatcher, DeliveryLog
+from citcall_contract.sandbox.callback_delivery import CallbackDispatcher, DeliveryLog
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.ids import IdFactory
 from citcall_contract.sandbox.requests_log import RequestLog
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
-from citcall_contract.scenarios import Fault, fault_for, fault_named
+from citcall_contract.spec.scenarios import Fault, fault_for, fault_named
 
 
 @dataclass

@@ -24,10 +24,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from citcall_contract import strict_json
-from citcall_contract.codes import rc_named
-from citcall_contract.rules import looks_like_otp, msisdn_problem, national_length_ok
-from citcall_contract.scenarios import validation_rules
+from citcall_contract.core import strict_json
 from citcall_contract.spec import (
     Operation,
     component_schema,
@@ -35,6 +32,9 @@ from citcall_contract.spec import (
     resolve,
     surely_valid,
 )
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.rules import looks_like_otp, msisdn_problem, national_length_ok
+from citcall_contract.spec.scenarios import validation_rules
 
 
 @dataclass(frozen=True)

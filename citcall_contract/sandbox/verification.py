@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hmac
 
-from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
+from citcall_contract.spec.codes import rc_named
 
 
 def verify(store: OtpStore, trxid: str, msisdn: str, token: str, now: float) -> int | None:

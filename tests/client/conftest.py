@@ -10,7 +10,7 @@ import respx
 from hypothesis import settings
 
 from citcall_contract import Citcall
-from citcall_contract.client import DEFAULT_BASE_URL
+from citcall_contract.client.facade import DEFAULT_BASE_URL
 
 from .client_support import API_KEY, NO_WAIT
 

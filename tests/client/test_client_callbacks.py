@@ -16,7 +16,7 @@ from citcall_contract import (
     parse_callback,
     spec,
 )
-from citcall_contract.callbacks import callback_kinds, kind_alias, resolve_kind
+from citcall_contract.client.callback_reports import callback_kinds, kind_alias, resolve_kind
 
 ANSWERED = {
     "rc": 0,

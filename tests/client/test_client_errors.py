@@ -13,10 +13,10 @@ from citcall_contract import (
     CitcallOutcomeUnknownError,
     CitcallResponseError,
     CitcallUnavailableError,
-    codes,
     spec,
 )
-from citcall_contract.errors import CATEGORY_ERRORS, error_class_for
+from citcall_contract.client.errors import CATEGORY_ERRORS, error_class_for
+from citcall_contract.spec import codes
 
 from .client_support import CALLS, NO_WAIT, SEED_MSISDN, path_of
 

@@ -24,7 +24,7 @@ from citcall_contract import (
     CitcallUnavailableError,
     RetryPolicy,
 )
-from citcall_contract.client import DEFAULT_BASE_URL
+from citcall_contract.client.facade import DEFAULT_BASE_URL
 
 from .client_support import API_KEY, SEED_MSISDN, success_example
 

@@ -27,8 +27,8 @@ from citcall_contract import (
     CitcallResponseError,
     CitcallUnknownError,
 )
-from citcall_contract.answers import MAX_ANSWER_BYTES
-from citcall_contract.redact import TOO_DEEP
+from citcall_contract.client.answers import MAX_ANSWER_BYTES
+from citcall_contract.core.redact import TOO_DEEP
 
 from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, TRXID, success_example
 from .hostile_servers import endless_body, hostile_server, huge_declared_body, trickling_body

@@ -23,7 +23,7 @@ from citcall_contract import (
     RetryPolicy,
     spec,
 )
-from citcall_contract.endpoints import ENV_API_KEY, ENV_BASE_URL
+from citcall_contract.client.addresses import ENV_API_KEY, ENV_BASE_URL
 
 from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, success_example
 from .hostile_servers import HostileServer, closed_port, hostile_server

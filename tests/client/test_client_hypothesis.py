@@ -11,9 +11,9 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from citcall_contract import Citcall, CitcallInputError
-from citcall_contract.answers import success_checker
-from citcall_contract.client import DEFAULT_BASE_URL
-from citcall_contract.msisdn import normalize_msisdn
+from citcall_contract.client.answers import success_checker
+from citcall_contract.client.facade import DEFAULT_BASE_URL
+from citcall_contract.client.msisdn import normalize_msisdn
 
 from .client_support import API_KEY, CALLS, NO_WAIT, assert_valid_request, path_of, success_example
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citcall_contract import Citcall, CitcallError, CitcallInputError, spec
-from citcall_contract.msisdn import normalize_msisdn
+from citcall_contract.client.msisdn import normalize_msisdn
 
 from .client_support import API_KEY, SEED_MSISDN, TRXID
 

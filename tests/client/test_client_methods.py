@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from citcall_contract import AsyncCitcall, Citcall, spec
-from citcall_contract.client import DEFAULT_BASE_URL
+from citcall_contract.client.facade import DEFAULT_BASE_URL
 
 from .client_support import (
     API_KEY,

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from citcall_contract import codes, parse_callback, spec
-from citcall_contract.callbacks import callback_kinds
-from citcall_contract.errors import error_class_for
+from citcall_contract import parse_callback, spec
+from citcall_contract.client.callback_reports import callback_kinds
+from citcall_contract.client.errors import error_class_for
+from citcall_contract.spec import codes
+from tests.data import RECORDED
 
 from .client_support import CALLS, path_of
 
-RECORDED = Path(__file__).resolve().parents[1] / "recorded"
 FILES = sorted(RECORDED.glob("*/*.json"))
 RESPONSES = [f for f in FILES if f.parent.name in CALLS]
 CALLBACKS = [f for f in FILES if f.parent.name in callback_kinds()]

@@ -14,11 +14,11 @@ from citcall_contract import (
     CitcallUnavailableError,
     CitcallUnknownError,
     RetryPolicy,
-    codes,
     spec,
 )
-from citcall_contract.client import DEFAULT_BASE_URL
-from citcall_contract.retry import sleeping_with
+from citcall_contract.client.facade import DEFAULT_BASE_URL
+from citcall_contract.client.retry import sleeping_with
+from citcall_contract.spec import codes
 
 from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, TRXID, success_example
 

@@ -22,7 +22,7 @@ from citcall_contract import (
     CitcallUnavailableError,
     RetryPolicy,
 )
-from citcall_contract.scenarios import fault_named
+from citcall_contract.spec.scenarios import fault_named
 
 from .client_support import NO_WAIT
 from .hostile_servers import HostileServer, closed_port, hostile_server
@@ -91,7 +91,7 @@ OUTCOMES: dict[str, tuple[type[Exception] | None, int, int]] = {
 
 
 def test_every_fault_of_the_spec_is_rehearsed_here():
-    from citcall_contract.scenarios import faults
+    from citcall_contract.spec.scenarios import faults
 
     assert set(faults()) == set(OUTCOMES)
 

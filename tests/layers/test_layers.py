@@ -16,50 +16,29 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "citcall_contract"
+from tests import REPO
+
+PACKAGE = REPO / "citcall_contract"
 
 BOTTOM = "bottom"
 CLIENT = "client"
-LAYER_OF_MODULE = {
+#: The layer of each folder of the package: one line per folder, so a new module needs no edit.
+LAYER_OF_FOLDER = {
     "spec": BOTTOM,
-    "spec_servers": BOTTOM,
-    "codes": BOTTOM,
-    "rules": BOTTOM,
-    "scenarios": BOTTOM,
-    "hosts": BOTTOM,
-    "auth": BOTTOM,
-    "paths": BOTTOM,
-    "extras": BOTTOM,
-    "delivery": BOTTOM,
-    "redact": BOTTOM,
-    "serving": BOTTOM,
-    "strict_json": BOTTOM,
-    "__init__": CLIENT,
-    "__main__": "commands",
+    "core": BOTTOM,
     "client": CLIENT,
-    "errors": CLIENT,
-    "retry": CLIENT,
-    "inputs": CLIENT,
-    "msisdn": CLIENT,
-    "callbacks": CLIENT,
-    "answers": CLIENT,
-    "endpoints": CLIENT,
-    "cli": "commands",
-    "testing": "fixtures",
-    "npm_tools": "publishing",
-    "reference_docs": "publishing",
-    "sdk_view": "publishing",
-    "sdk_generator": "publishing",
-    "code_samples": "publishing",
-}
-#: Packages whose modules all belong to one layer.
-LAYER_OF_PACKAGE = {
     "sandbox": "sandbox",
     "contract": "contract",
-    "compat": "contract",
     "fixtures": "fixtures",
+    "publishing": "publishing",
     "commands": "commands",
-    "conformance": "publishing",
+}
+#: The package's face and entry points, the only modules at its top level.
+LAYER_OF_TOP_MODULE = {
+    "__init__": CLIENT,
+    "__main__": "commands",
+    "cli": "commands",
+    "testing": "fixtures",
 }
 #: What each layer may import besides itself.
 ALLOWED = {
@@ -79,14 +58,15 @@ def module_name(path: Path) -> str:
 
 
 def layer(module: str) -> str | None:
+    """The layer of a module of this package, read from its folder (None outside it)."""
     parts = module.split(".")
     if parts[0] != "citcall_contract":
         return None
     if len(parts) == 1:
         return CLIENT
-    if len(parts) > 2 or (PACKAGE / parts[1]).is_dir():
-        return LAYER_OF_PACKAGE.get(parts[1], f"unclassified package {parts[1]}")
-    return LAYER_OF_MODULE.get(parts[1], f"unclassified module {parts[1]}")
+    if (PACKAGE / parts[1]).is_dir():
+        return LAYER_OF_FOLDER.get(parts[1], f"unclassified folder {parts[1]}")
+    return LAYER_OF_TOP_MODULE.get(parts[1], f"unclassified top-level module {parts[1]}")
 
 
 def sources() -> Iterator[Path]:
@@ -163,6 +143,20 @@ def test_no_import_cycles() -> None:
     for start in graph:
         visit(start, [start])
     assert not cycles, cycles[:5]
+
+
+def test_the_top_level_holds_only_the_face_and_entry_points() -> None:
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    assert top <= set(LAYER_OF_TOP_MODULE), top - set(LAYER_OF_TOP_MODULE)
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert folders == set(LAYER_OF_FOLDER), folders ^ set(LAYER_OF_FOLDER)
+
+
+def test_each_folder_says_what_it_is_for_and_what_it_may_import() -> None:
+    for folder in LAYER_OF_FOLDER:
+        doc = ast.get_docstring(ast.parse((PACKAGE / folder / "__init__.py").read_text()))
+        assert doc, f"{folder}/__init__.py has no docstring"
+        assert "import" in doc.lower(), f"{folder}/__init__.py does not say what it may import"
 
 
 def test_the_plugin_module_imports_only_pytest_and_the_standard_library() -> None:

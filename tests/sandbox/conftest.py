@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import API_KEY, FakeClock, Receiver, Sandbox
 
 from citcall_contract.sandbox import SandboxConfig, create_app
+
+from .sandbox_support import API_KEY, FakeClock, Receiver, Sandbox
 
 
 @pytest.fixture

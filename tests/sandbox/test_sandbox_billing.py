@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_support import VALID_BODIES
 
-from citcall_contract.codes import rc_named
 from citcall_contract.sandbox.billing import Balance, sms_count, sms_encoding
-from citcall_contract.scenarios import pricing
 from citcall_contract.spec import load_spec
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.scenarios import pricing
+
+from .sandbox_support import VALID_BODIES
 
 PARTS = load_spec()["components"]["schemas"]["SmsText"]["x-sms-parts"]
 GSM_SINGLE, GSM_MULTI = PARTS["gsm7"]["single"], PARTS["gsm7"]["multi"]

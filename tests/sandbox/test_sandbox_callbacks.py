@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_support import VALID_BODIES
 
-from citcall_contract.codes import rc_named
-from citcall_contract.hosts import is_allowed
+from citcall_contract.core.hosts import is_allowed
 from citcall_contract.sandbox import SandboxConfig
-from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import operation_callback
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.scenarios import validation_rules
+
+from .sandbox_support import VALID_BODIES
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import API_KEY, AUTH
 
-from citcall_contract.codes import rc_named
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.sandbox.faults import ConnectionDropped
-from citcall_contract.scenarios import fault_for, fault_named, faults, scenarios
+from citcall_contract.spec.codes import rc_named
+from citcall_contract.spec.scenarios import fault_for, fault_named, faults, scenarios
+
+from .sandbox_support import API_KEY, AUTH
 
 ORDINARY = "6281234567890"
 VALID_SMS = {"msisdn": ORDINARY, "senderid": "x", "text": "hi"}

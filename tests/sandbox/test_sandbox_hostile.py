@@ -14,11 +14,12 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
-from citcall_contract.codes import is_success, rc_named
 from citcall_contract.sandbox import SandboxConfig, create_app
 from citcall_contract.spec import operation, operations
+from citcall_contract.spec.codes import is_success, rc_named
+
+from .sandbox_support import API_KEY, AUTH, VALID_BODIES
 
 BALANCE = 1_000_000
 INVALID_JSON = rc_named("INVALID_JSON_FORMAT")

@@ -12,15 +12,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
-from citcall_contract.hosts import hide_userinfo, host_header_name
+from citcall_contract.core.hosts import hide_userinfo, host_header_name
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.sandbox.app import normalize_path
+from tests.data import PHP
+
+from .sandbox_support import API_KEY, AUTH, VALID_BODIES
 
 IDLE_CONNECTIONS = 500
 
@@ -251,7 +252,7 @@ def test_callback_url_userinfo_is_hidden_in_deliveries(receiver):
 
 @pytest.mark.skipif(shutil.which("php") is None, reason="php-cli is not installed")
 def test_a_php_client_built_like_the_official_sdk(server):
-    script = Path(__file__).parent / "php" / "sdk_motp.php"
+    script = PHP / "sdk_motp.php"
     done = subprocess.run(
         ["php", str(script), server.base_url, API_KEY],
         capture_output=True,

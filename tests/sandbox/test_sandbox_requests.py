@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from sandbox_support import API_KEY, AUTH, VALID_BODIES
 
-from citcall_contract.codes import rc_named, response_codes
-from citcall_contract.scenarios import validation_rules
 from citcall_contract.spec import operation, operations
+from citcall_contract.spec.codes import rc_named, response_codes
+from citcall_contract.spec.scenarios import validation_rules
+
+from .sandbox_support import API_KEY, AUTH, VALID_BODIES
 
 OPERATION_IDS = sorted(operations())
 

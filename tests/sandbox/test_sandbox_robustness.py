@@ -9,11 +9,12 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sandbox_support import API_KEY, AUTH
 
 from citcall_contract.sandbox import SandboxConfig, create_app
 from citcall_contract.sandbox.validation import checker
 from citcall_contract.spec import operations
+
+from .sandbox_support import API_KEY, AUTH
 
 APP = create_app(SandboxConfig(api_key=API_KEY))
 JSON_VALUES = st.recursive(

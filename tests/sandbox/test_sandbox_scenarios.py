@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_support import VALID_BODIES
 
-from citcall_contract.codes import describe_dial_code, is_success, response_codes
-from citcall_contract.scenarios import call_outcomes, scenarios
 from citcall_contract.spec import operations
+from citcall_contract.spec.codes import describe_dial_code, is_success, response_codes
+from citcall_contract.spec.scenarios import call_outcomes, scenarios
+
+from .sandbox_support import VALID_BODIES
 
 FORCE_PREFIX = str(scenarios()["force_rc_prefix"])
 FAILURE_RCS = [rc for rc in response_codes() if not is_success(rc)]

@@ -10,12 +10,13 @@ import time
 
 import httpx
 import pytest
-from sandbox_support import API_KEY, AUTH
 
-from citcall_contract.codes import is_success, rc_named
 from citcall_contract.commands.sandbox import _config, add_arguments
 from citcall_contract.sandbox import DEFAULT_API_KEY, SandboxConfig, SandboxServer
 from citcall_contract.spec import operation
+from citcall_contract.spec.codes import is_success, rc_named
+
+from .sandbox_support import API_KEY, AUTH
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citcall_contract.codes import is_success, rc_named
+from citcall_contract.spec.codes import is_success, rc_named
 
 
 async def _miscall(sandbox, **extra):

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from spec_support import DATA
+
+from .spec_support import DATA
 
 
 @pytest.fixture(scope="session")

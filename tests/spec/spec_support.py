@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests import REPO
+from tests.data import SEED
 
-DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parents[2]
+DATA = SEED
 #: The provider's page, where a checkout has shared/ beside it (CI does).
 SEED_PAGE = REPO.parent / "shared" / "seed" / "citcall-api-v3.txt"
 

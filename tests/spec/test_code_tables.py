@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 import pytest
-from spec_support import SEED_PAGE
 
-from citcall_contract import codes, spec
+from citcall_contract import spec
+from citcall_contract.spec import codes
+
+from .spec_support import SEED_PAGE
 
 SCHEMAS = spec.load_spec()["components"]["schemas"]
 CATEGORIES = {

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from citcall_contract import codes, spec
+from citcall_contract import spec
+from citcall_contract.spec import codes
 
 EXAMPLES = list(spec.iter_named_examples())
 

@@ -6,9 +6,10 @@ import copy
 from typing import Any
 
 import pytest
-from spec_support import SEED_OPERATIONS
 
 from citcall_contract import spec
+
+from .spec_support import SEED_OPERATIONS
 
 
 def errors(validator_owner: Any, instance: Any) -> list[str]:

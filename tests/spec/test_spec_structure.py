@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from citcall_contract import spec
+from tests import REPO
 
 SPEC = spec.load_spec()
 OPERATIONS = sorted(spec.operations())
@@ -176,7 +176,7 @@ def test_sandbox_scenarios_are_listed_in_the_description() -> None:
 def test_sandbox_faults_are_listed_in_the_description_and_readme() -> None:
     scenarios = SPEC["x-sandbox-scenarios"]
     description = SPEC["info"]["description"]
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert scenarios["faults"]
     for fault in scenarios["faults"]:
         assert fault["msisdn"].startswith(scenarios["fault_prefix"])

@@ -13,8 +13,8 @@ import yaml
 from citcall_contract import spec
 from citcall_contract.cli import COMMANDS
 from citcall_contract.commands.generate import SERVERS_MODULE
+from tests import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "openapi" / "citcall-v3.yaml"
 
 
@@ -76,7 +76,7 @@ def _copy_project(target: Path) -> None:
         shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "openapi-python-client.yaml"):
         shutil.copy(REPO / name, target / name)
-    (target / "citcall_contract").mkdir()
+    (target / SERVERS_MODULE).parent.mkdir(parents=True)
     shutil.copy(REPO / SERVERS_MODULE, target / SERVERS_MODULE)
 
 

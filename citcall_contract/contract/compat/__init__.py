@@ -1,0 +1,20 @@
+"""`diff` and `compat`: two versions of the spec compared, what changed and whom it breaks.
+
+Four audiences read the spec differently. **Integrators** send requests: the gateway
+must keep accepting what it accepted (a request schema may widen, never narrow).
+**Clients** read responses and **receivers** read callbacks: the gateway must not send
+what they were not told about (those schemas may narrow, never widen). **SDK** source
+is generated from names: operationIds, schema names and titles, property names, enum
+member names (`x-enum-varnames`), tags, parameters.
+
+`structure` walks both documents in parallel (operations, servers, security, callbacks,
+webhooks) and `schemas` compares schemas with their direction; `names` holds the SDK
+rules; `instances` backs the rules by example (generated instances and the
+spec's named examples); `render` prints text, Markdown and JSON. `diff()` runs them all.
+"""
+
+from __future__ import annotations
+
+from citcall_contract.contract.compat.model import Audience, Change, Report
+
+__all__ = ["Audience", "Change", "Report"]

@@ -1,0 +1,219 @@
+"""`citcall-contract sdk` output builds: TypeScript compiles, Go builds on the standard
+library alone, Python imports, PHP loads without Composer, and each carries the rc enum
+names of `x-enum-varnames`.
+
+Each language is generated once per session (`tests/publishing/sdk/conftest.py`). The expected names
+and values come from the spec through `citcall_contract.spec.codes`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from citcall_contract import spec
+from citcall_contract.cli import main
+from citcall_contract.publishing.conformance.targets import declare_local_go, go_env
+from citcall_contract.publishing.npm_tools import NpmToolMissing, tool
+from citcall_contract.spec import codes
+
+from .sdk_support import missing, require
+
+pytestmark = pytest.mark.sdk
+
+RC_NAMES = {info.name: info.rc for info in codes.response_codes().values()}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def run(command: list[str], cwd: Path, **env: str) -> str:
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_unknown_generator_is_refused_by_name(tmp_path, capsys) -> None:
+    require("java", "Java is not installed (OpenAPI Generator runs on it)")
+    assert main(["sdk", "typescript-fetsh", "-o", str(tmp_path / "x")]) == 1
+    error = capsys.readouterr().err
+    assert "unknown generator 'typescript-fetsh'" in error
+    assert "typescript-fetch" in error
+    assert not (tmp_path / "x").exists()
+
+
+# --- TypeScript ----------------------------------------------------------------------------
+
+
+def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tmp_path) -> None:
+    try:
+        tsc = tool("tsc")
+    except NpmToolMissing as exc:
+        missing(str(exc))
+    node = require("node", "Node.js is not installed (tsc runs on it)")
+    out = sdks["typescript-fetch"]
+    build = tmp_path / "js"
+    config = {
+        "compilerOptions": {
+            "target": "ES2020",
+            "module": "commonjs",
+            "moduleResolution": "node",
+            "lib": ["ES2020", "DOM"],
+            "strict": True,
+            "skipLibCheck": True,
+            "outDir": str(build),
+        },
+        "include": ["**/*.ts"],
+    }
+    (out / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    run([str(tsc), "-p", str(out)], out)
+    script = "console.log(JSON.stringify(require(process.argv[1]).ResponseCode))"
+    printed = run([node, "-e", script, str(build / "models" / "ResponseCode.js")], out)
+    assert json.loads(printed) == RC_NAMES
+    rc_type = (out / "src" / "models" / "Rc.ts").read_text(encoding="utf-8")
+    assert "export type Rc = number | string;" in rc_type
+    apis = "".join(p.read_text(encoding="utf-8") for p in out.rglob("apis/*.ts"))
+    assert apis
+    for operation_id in spec.operations():
+        assert f"async {operation_id}(" in apis, operation_id
+
+
+# --- Go --------------------------------------------------------------------------------------
+
+
+def test_go_builds_on_the_standard_library_and_has_the_rc_enum(
+    sdks: dict[str, Path], tmp_path
+) -> None:
+    go = require("go", "Go is not installed (Debian package `golang-go`, installed by .ci/run)")
+    out = sdks["go"]
+    env = go_env(tmp_path)  # the conformance run's settings, so the two share Go's build cache
+    # go.mod names the Go release the generator targets (newer than Debian 12's 1.19);
+    # declare the local release instead, so no toolchain is fetched and the local one builds.
+    declare_local_go(out, go, env)
+    declared = (out / "go.mod").read_text()
+    assert not re.search(r"(?m)^\s*(require\s+)?\S+ v\d", declared), "go.mod requires modules"
+    module = run([go, "list", "-m"], out, **env).strip()
+    run([go, "build", "./..."], out, **env)
+    listing = run([go, "list", "-deps", "-f", "{{.ImportPath}} {{.Standard}}", "./..."], out, **env)
+    outside = [
+        line.split()[0]
+        for line in listing.splitlines()
+        if line.endswith(" false") and not line.startswith(module)
+    ]
+    assert outside == [], "imports beyond the standard library"
+
+    names = ", ".join(f'"{name}": int(citcall.{name})' for name in RC_NAMES)
+    program = out / "cmd" / "rcnames" / "main.go"
+    program.parent.mkdir(parents=True)
+    program.write_text(
+        f'package main\n\nimport (\n\t"encoding/json"\n\t"fmt"\n\n\tcitcall "{module}"\n)\n\n'
+        f"func main() {{\n\tout, _ := json.Marshal(map[string]int{{{names}}})\n"
+        f"\tfmt.Println(string(out))\n}}\n",
+        encoding="utf-8",
+    )
+    assert json.loads(run([go, "run", "./cmd/rcnames"], out, **env)) == RC_NAMES
+    sources = "".join(p.read_text(encoding="utf-8") for p in out.glob("api_*.go"))
+    assert sources
+    for operation_id in spec.operations():
+        exported = operation_id[0].upper() + operation_id[1:]
+        assert f") {exported}(ctx context.Context" in sources, operation_id
+
+
+# --- Python ----------------------------------------------------------------------------------
+
+
+def test_python_imports_and_parses_every_named_response_example(sdks: dict[str, Path]) -> None:
+    """Each example round-trips through its model; `.rc` is the scalar as sent, and a known
+    integer rc names a member of the generated `ResponseCode` enum."""
+    out = sdks["python"]
+    operations = {
+        op_id: [
+            snake(op_id),
+            op.response_schema_ref().rsplit("/", 1)[1],
+            list(op.response_examples().values()),
+        ]
+        for op_id, op in spec.operations().items()
+    }
+    script = """
+import inspect, json, sys
+import citcall_sdk
+from citcall_sdk.models.response_code import ResponseCode
+
+operations = json.loads(sys.argv[1])
+methods = {
+    name
+    for _, api in inspect.getmembers(citcall_sdk, inspect.isclass)
+    if api.__name__.endswith("Api")
+    for name, _ in inspect.getmembers(api, inspect.isfunction)
+}
+def parse(cls, example):
+    model = cls.from_json(json.dumps(example))
+    back = json.loads(model.to_json())
+    # Nullable fields come back as explicit nulls; drop the ones the example did not have.
+    back = {k: v for k, v in back.items() if k in example or v is not None}
+    rc = model.rc
+    known = isinstance(rc, int) and rc in {m.value for m in ResponseCode}
+    return {"same": back == example, "rc_name": ResponseCode(rc).name if known else None}
+
+parsed = {}
+for op_id, (method, model, examples) in operations.items():
+    cls = getattr(citcall_sdk, model)
+    parsed[op_id] = {"method": method in methods, "examples": [parse(cls, e) for e in examples]}
+print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": parsed}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(operations)],
+        cwd=out,
+        env={**os.environ, "PYTHONPATH": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["rc"] == RC_NAMES
+    for op_id, outcome in report["operations"].items():
+        assert outcome["method"], f"{op_id}: no API method {snake(op_id)}"
+        examples = operations[op_id][2]
+        assert len(outcome["examples"]) == len(examples) > 1, op_id
+        for example, parsed in zip(examples, outcome["examples"], strict=True):
+            assert parsed["same"], (op_id, example)
+            rc = example["rc"]
+            expected = codes.describe_rc(rc).name if isinstance(rc, int) else None
+            assert parsed["rc_name"] == expected, (op_id, example)
+
+
+# --- PHP ---------------------------------------------------------------------------------------
+
+
+def test_php_loads_without_composer_and_has_the_rc_enum(sdks: dict[str, Path]) -> None:
+    """`autoload.php` alone loads the SDK (and Guzzle from the include path); rc is a scalar."""
+    php = require("php", "PHP is not installed (Debian package `php-cli`, installed by .ci/run)")
+    out = sdks["php"]
+    assert not (out / "vendor").exists()
+    script = r"""
+        require $argv[1];
+        $names = (new ReflectionClass('OpenAPI\Client\Model\ResponseCode'))->getConstants();
+        $model = OpenAPI\Client\ObjectSerializer::deserialize(
+            json_decode('{"rc":"00","price":450}'), '\OpenAPI\Client\Model\SmsResponse');
+        echo json_encode(['names' => $names, 'rc' => $model->getRc(),
+            'price' => $model->getPrice(), 'guzzle' => class_exists('GuzzleHttp\Client')]);
+    """
+    printed = json.loads(run([php, "-r", script, str(out / "autoload.php")], out))
+    assert printed == {"names": RC_NAMES, "rc": "00", "price": 450, "guzzle": True}
