@@ -1,16 +1,23 @@
-"""`citcall-contract sandbox`: serve the sandbox with uvicorn (one worker, loopback by default)."""
+"""`citcall-contract sandbox`: serve the sandbox with uvicorn (one worker, loopback by default).
+
+`--rules` lists the sandbox's rules (the spec's `x-sandbox-rules`) with their rc and
+source and exits; it needs only the base install.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from citcall_contract.sandbox.config import SandboxConfig
 
 from citcall_contract.sandbox.defaults import (
+    ANSWER_FORM_MODES,
     API_KEY_ENV,
+    CANONICAL_FORMS,
     DEFAULT_API_KEY,
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -91,6 +98,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=16 * 1024,
         help="request head size limit (default: 16384)",
     )
+    parser.add_argument(
+        "--answer-forms",
+        choices=ANSWER_FORM_MODES,
+        default=CANONICAL_FORMS,
+        help="canonical: one form per field; varied: successive answers and callbacks cycle "
+        "through every wire form the spec allows (x-wire-forms) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--answer-forms-seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="where each field's cycle of forms starts (default: 0)",
+    )
+    parser.add_argument(
+        "--relax",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="turn off one of the sandbox's rules (repeatable; see --rules)",
+    )
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="list the sandbox's rules with their rc and source, then exit",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
     parser.add_argument("--access-log", action="store_true", help="log every request")
 
@@ -116,10 +149,40 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
         header_timeout=args.header_timeout,
         keep_alive_timeout=args.keep_alive_timeout,
         max_header_bytes=args.max_header_bytes,
+        answer_forms=args.answer_forms,
+        answer_forms_seed=args.answer_forms_seed,
+        relax=frozenset(args.relax),
     )
 
 
+def _list_rules(relaxed: frozenset[str]) -> None:
+    """One line per rule: name, rc, source, relaxable, what it does; then the evidence."""
+    from citcall_contract.spec.rules import evidence_sources, sandbox_rules
+
+    rules = sandbox_rules().values()
+    width = max(len(rule.name) for rule in rules)
+    print(f"{'RULE':<{width}}  RC  {'SOURCE':<12}  RELAX  WHAT THE SANDBOX DOES")
+    for rule in rules:
+        rc = "-" if rule.rc is None else str(rule.rc)
+        relax = "off" if rule.name in relaxed else ("yes" if rule.relaxable else "no")
+        print(f"{rule.name:<{width}}  {rc:>2}  {rule.source:<12}  {relax:<5}  {rule.summary}")
+        print(f"{'':<{width}}  evidence: {rule.evidence}")
+    print()
+    for key, meaning in evidence_sources().items():
+        print(f"{key}: {meaning}")
+
+
 def run(args: argparse.Namespace) -> int:
+    from citcall_contract.spec.rules import check_relaxed
+
+    try:
+        relaxed = check_relaxed(args.relax)
+    except ValueError as exc:
+        print(f"citcall-contract sandbox: {exc}", file=sys.stderr)
+        return 2
+    if args.rules:
+        _list_rules(relaxed)
+        return 0
     from citcall_contract.core.extras import require
 
     require("sandbox", "citcall-contract sandbox")
@@ -135,6 +198,8 @@ def run(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     bases = ", ".join(base or "/" for base in BASE_PATHS)
     print(f"Citcall sandbox on http://{host}:{args.port} (operations under {bases})", flush=True)
+    off = ", ".join(sorted(config.relax)) or "none"
+    print(f"answer forms: {config.answer_forms}; relaxed rules: {off}", flush=True)
     settings = uvicorn_config(
         create_app(config),
         config,

@@ -27,6 +27,7 @@ from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.credentials import check_authorization
 from citcall_contract.sandbox.faults import BEHAVIOURS, ConnectionDropped
 from citcall_contract.sandbox.operations import HANDLERS, Handler
+from citcall_contract.sandbox.relaxation import unimplemented
 from citcall_contract.sandbox.responses import error_body, json_response
 from citcall_contract.sandbox.state import SandboxState
 from citcall_contract.sandbox.validation import Rejection, checker, parse_json_object
@@ -95,7 +96,8 @@ def _answer(body: dict[str, Any], processed: bool = False) -> _Outcome:
 def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) -> Endpoint:
     config = state.config
     op_id = op.operation_id
-    request_checker = checker(op_id)  # compiled now, not on the first request
+    request_checker = checker(op_id, state.rules.names)  # compiled now, not on first use
+    forms = state.answer_forms  # None unless answers vary (`answer_forms="varied"`)
     wrong_method = rc_named("WRONG_METHOD")
     invalid_json = rc_named("INVALID_JSON_FORMAT")
     callback_refused = validation_rules().callback_host_refused_rc
@@ -159,6 +161,8 @@ def _operation_endpoint(state: SandboxState, op: Operation, handler: Handler) ->
         delay = outcome.delay + config.latency
         if delay:
             await asyncio.sleep(delay)
+        if forms is not None:
+            return forms.answer(op_id, outcome.body, outcome.response)
         return outcome.response
 
     return endpoint
@@ -261,6 +265,8 @@ def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     unknown_faults = sorted(set(faults()) - set(BEHAVIOURS))
     if unknown_faults:
         raise RuntimeError(f"the sandbox has no behaviour for faults {unknown_faults}")
+    if unimplemented():
+        raise RuntimeError(f"the sandbox cannot relax the rules {unimplemented()}")
     routes: list[BaseRoute] = []
     for op in operations().values():
         endpoint = _operation_endpoint(state, op, HANDLERS[op.operation_id])

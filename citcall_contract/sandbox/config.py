@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed
-from citcall_contract.sandbox.defaults import DEFAULT_API_KEY
+from citcall_contract.sandbox.defaults import ANSWER_FORM_MODES, CANONICAL_FORMS, DEFAULT_API_KEY
 from citcall_contract.spec import component_schema
+from citcall_contract.spec.rules import check_relaxed
 
 
 def _spec_limit_try() -> int:
@@ -37,8 +38,9 @@ class SandboxConfig:
     - `max_pending_callbacks`, `max_deliveries`, `max_transactions`, `max_body_bytes`:
       bounds that keep memory flat under load.
     - `default_valid_time`: how long an OTP is kept for /verify when the request has no
-      `valid_time` (seconds); `expired_grace`: how long an expired OTP still answers
-      rc 80 before it is forgotten (then rc 78).
+      `valid_time` (seconds), once the rule `verify-needs-valid-time` is relaxed (by
+      default such a code is not kept); `expired_grace`: how long an expired OTP still
+      answers rc 80 before it is forgotten (then rc 78).
     - `default_limit_try`: /verify attempts when the request has no `limit_try` (the
       spec's default).
     - `latency`: seconds every operation's answer waits, for realistic answer times.
@@ -54,6 +56,11 @@ class SandboxConfig:
       connection, and open connections (beyond it the oldest idle one is closed).
     - `inspection_allow_hosts`: `Host` names besides loopback ones (`localhost`,
       127.0.0.0/8, `::1`) that the `/_sandbox/*` endpoints answer, e.g. a container name.
+    - `answer_forms`: `canonical` (one form per field, the spec's examples) or `varied`
+      (each field of the answers and callbacks cycles through the forms of its schema's
+      `x-wire-forms`); `answer_forms_seed` shifts where each cycle starts.
+    - `relax`: names of `x-sandbox-rules` rules to turn off (`otp-words`...); a single
+      name may be given as a string. An unknown name is refused, listing the valid ones.
     - `clock`: monotonic seconds; tests inject a fake one to expire OTPs.
     """
 
@@ -83,9 +90,21 @@ class SandboxConfig:
     keep_alive_timeout: float = 5.0
     max_connections: int = 1_000
     inspection_allow_hosts: tuple[str, ...] = ()
+    answer_forms: str = CANONICAL_FORMS
+    answer_forms_seed: int = 0
+    relax: Collection[str] = frozenset()
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.answer_forms not in ANSWER_FORM_MODES:
+            modes = ", ".join(ANSWER_FORM_MODES)
+            raise ValueError(f"answer_forms must be one of {modes}, not {self.answer_forms!r}")
+        if isinstance(self.answer_forms_seed, bool) or not isinstance(self.answer_forms_seed, int):
+            raise ValueError(
+                f"answer_forms_seed must be an integer, not {self.answer_forms_seed!r}"
+            )
+        relax = [self.relax] if isinstance(self.relax, str) else self.relax
+        object.__setattr__(self, "relax", check_relaxed(relax))
         if not self.api_key:
             raise ValueError("api_key must not be empty")
         if self.userid is not None and (not self.userid or ":" in self.userid):

@@ -9,3 +9,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8090
 #: Environment variable that may hold the API key, so it need not be on the command line.
 API_KEY_ENV = "CITCALL_SANDBOX_API_KEY"
+#: `--answer-forms`: one form per field (the spec's examples), or every form in turn.
+CANONICAL_FORMS = "canonical"
+VARIED_FORMS = "varied"
+ANSWER_FORM_MODES = (CANONICAL_FORMS, VARIED_FORMS)

@@ -35,6 +35,8 @@ def _send_callback(state: SandboxState, op_id: str, body: Body, trxid: str, payl
     kind = operation_callback(op_id)
     url = state.callback_url(body)
     if kind is not None and url is not None:
+        if state.answer_forms is not None:
+            payload = state.answer_forms.callback(kind, payload)
         plan = callback_plan(state.fault_for(body["msisdn"]), state.config)
         for _ in range(plan.copies):
             state.dispatcher.schedule(kind, url, trxid, payload, extra_delay=plan.extra_delay)
@@ -101,9 +103,10 @@ def verify_otp(state: SandboxState, op_id: str, body: Body, forced: bool) -> dic
     """/verify: check the typed code against the kept OTP (a forced "00" skips the check)."""
     msisdn = international_msisdn(body["msisdn"])
     if not forced:
-        refused = verify(state.otps, body["trxid"], msisdn, body["token"], state.config.clock())
+        now = state.config.clock()
+        refused = verify(state.otps, body["trxid"], msisdn, body["token"], now, state.rules)
         if refused is not None:
-            return error_body(refused)
+            return error_body(refused.rc, refused.detail)
     return {
         **success_fields(op_id),
         "trxid": body["trxid"],

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from citcall_contract.sandbox.answer_forms import AnswerForms, answer_forms
 from citcall_contract.sandbox.billing import Balance
 from citcall_contract.sandbox.callback_delivery import CallbackDispatcher, DeliveryLog
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.sandbox.ids import IdFactory
+from citcall_contract.sandbox.relaxation import Relaxation
 from citcall_contract.sandbox.requests_log import RequestLog
 from citcall_contract.sandbox.store import OtpRecord, OtpStore
+from citcall_contract.spec.rules import keeps_otp
 from citcall_contract.spec.scenarios import Fault, fault_for, fault_named
 
 
@@ -28,6 +32,10 @@ class SandboxState:
     fault_attempts: dict[tuple[str, str], int]
     #: Faults injected for the next requests (`inject_fault`), in order.
     injected: list[tuple[Fault, str | None]] = field(default_factory=list)
+    #: The rules of `x-sandbox-rules` this sandbox was told to relax.
+    rules: Relaxation = field(default_factory=Relaxation)
+    #: The next wire form of each field (`answer_forms="varied"`); None: canonical.
+    answer_forms: AnswerForms | None = None
 
     @classmethod
     def create(cls, config: SandboxConfig) -> SandboxState:
@@ -41,6 +49,8 @@ class SandboxState:
             dispatcher=CallbackDispatcher(config, log),
             requests=RequestLog(config.max_logged_requests),
             fault_attempts={},
+            rules=Relaxation(frozenset(config.relax)),
+            answer_forms=answer_forms(config.answer_forms, config.answer_forms_seed),
         )
 
     @staticmethod
@@ -80,18 +90,34 @@ class SandboxState:
         return self.requests.snapshot(msisdn, operation, processed_only=True)
 
     def keep_otp(self, trxid: str, msisdn: str, otp: str | None, body: Mapping[str, Any]) -> None:
-        """Remember an OTP for /verify, with the request's `valid_time` and `limit_try`."""
-        valid_time = body.get("valid_time") or self.config.default_valid_time
-        limit_try = body.get("limit_try") or self.config.default_limit_try
-        valid_until = self.config.clock() + float(valid_time)
+        """Remember an OTP for /verify, with the request's `valid_time` and `limit_try`.
+
+        Without `valid_time` the gateway keeps no code (rule `verify-needs-valid-time`):
+        the record only lets /verify say so, for as long as a code would have lasted.
+        """
+        config = self.config
+        kept = keeps_otp(body) or not self.rules.enforces("verify-needs-valid-time")
+        valid_time = body.get("valid_time")
+        if valid_time is None:
+            valid_time = config.default_valid_time
+        limit_try = body.get("limit_try")
+        if limit_try is None:
+            limit_try = config.default_limit_try
+        valid_until = config.clock() + float(valid_time)
+        forget_at = valid_until + config.expired_grace
+        if kept and not (
+            self.rules.enforces("verify-expiry") and self.rules.enforces("expired-grace")
+        ):
+            forget_at = math.inf  # kept until the store's capacity pushes it out
         self.otps.put(
             OtpRecord(
                 trxid=trxid,
                 msisdn=msisdn,
                 otp=otp,
                 valid_until=valid_until,
-                forget_at=valid_until + self.config.expired_grace,
+                forget_at=forget_at,
                 limit_try=int(limit_try),
+                kept=kept,
             )
         )
 
@@ -109,3 +135,5 @@ class SandboxState:
         self.requests.clear()
         self.fault_attempts.clear()
         self.injected.clear()
+        if self.answer_forms is not None:
+            self.answer_forms.reset()

@@ -24,6 +24,9 @@ class OtpRecord:
     limit_try: int
     tries: int = 0
     used: bool = False
+    #: False: the request had no `valid_time`, so /verify has nothing to check against
+    #: (remembered only to say so).
+    kept: bool = True
 
 
 class OtpStore:

@@ -25,6 +25,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from citcall_contract.core import strict_json
+from citcall_contract.sandbox.relaxation import STRICT, Relaxation
 from citcall_contract.spec import (
     Operation,
     component_schema,
@@ -158,10 +159,12 @@ def _choice_fields(schema: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 class RequestChecker:
-    """Checks one operation's request bodies; built once per operation and cached."""
+    """Checks one operation's request bodies; built once per operation (and set of
+    relaxed rules, `x-sandbox-rules`) and cached."""
 
-    def __init__(self, op: Operation) -> None:
+    def __init__(self, op: Operation, relaxation: Relaxation = STRICT) -> None:
         self.operation_id = op.operation_id
+        self._relaxation = relaxation if relaxation.names else None
         self._validator: Draft202012Validator = op.request_validator()
         self._ref = op.request_schema_ref()
         rules = validation_rules()
@@ -174,7 +177,10 @@ class RequestChecker:
         self._text_rank = self._rank.get("text", self._other_rank)
         self._msisdn_rank = self._rank.get("msisdn", self._other_rank)
         self._msisdn_rc = self._field_rcs.get("msisdn", self._other_rc)
-        self._refuses_otp_text = "x-otp-words" in self._request_schema(op)
+        self._refuses_otp_text = "x-otp-words" in self._request_schema(op) and (
+            relaxation.enforces("otp-words")
+        )
+        self._checks_national_digits = relaxation.enforces("msisdn-national-digits")
         self._invalid_content_rc = rc_named("INVALID_SMS_CONTENT")
         self._choice = _choice_fields(self._request_schema(op))
 
@@ -193,12 +199,14 @@ class RequestChecker:
         best: tuple[int, Rejection] | None = None
         if not self.fast_accepts(body):
             for error in self._validator.iter_errors(body):
+                if self._relaxation is not None and self._relaxation.forgives(error):
+                    continue
                 ranked = self._classify(error)
                 if best is None or ranked[0] < best[0]:
                     best = ranked
                 if best[0] == 0:
                     break
-        if best is None or best[0] > self._msisdn_rank:
+        if self._checks_national_digits and (best is None or best[0] > self._msisdn_rank):
             msisdn = body.get("msisdn")
             if isinstance(msisdn, str) and not national_length_ok(msisdn):
                 detail = msisdn_problem(msisdn) or "msisdn: wrong number of digits"
@@ -256,6 +264,7 @@ class RequestChecker:
 
 
 @functools.cache
-def checker(operation_id: str) -> RequestChecker:
-    """The cached checker of an operation: its validator is compiled once per process."""
-    return RequestChecker(operation(operation_id))
+def checker(operation_id: str, relaxed: frozenset[str] = frozenset()) -> RequestChecker:
+    """The cached checker of an operation (with `relaxed` rules off): its validator is
+    compiled once per process."""
+    return RequestChecker(operation(operation_id), Relaxation(relaxed))

@@ -1,15 +1,20 @@
 """Gateway rules that the spec states as `x-` extensions, each read and applied once.
 
 The client checks input with them, the sandbox enforces them and the contract checks
-excuse refusals by them; keeping them here means the three can never disagree.
+excuse refusals by them; keeping them here means the three can never disagree. The
+registry of the sandbox's rules (`x-sandbox-rules`: rc, source, evidence, what relaxing
+does) is read here too, so `--rules`, `--relax` and the docs all list the same rows.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from citcall_contract.spec import component_schema
+from citcall_contract.spec import component_schema, load_spec
 
 
 @functools.cache
@@ -129,3 +134,109 @@ def otp_words_pattern() -> re.Pattern[str]:
 def looks_like_otp(text: object) -> bool:
     """Whether `text` holds an OTP word, which `/sms` refuses (rc INVALID_SMS_CONTENT)."""
     return isinstance(text, str) and otp_words_pattern().search(text) is not None
+
+
+# --- The sandbox's rules and where they come from (`x-sandbox-rules`) --------------------
+
+
+@dataclass(frozen=True)
+class SandboxRule:
+    """One row of `x-sandbox-rules`: a rule beyond the schemas' shape, with its source.
+
+    `schema` and `relaxed_keywords` are set for a bound of a component schema: relaxed,
+    those keywords take the given values (None: no bound). `example` is an operationId
+    and body fields that break the rule.
+    """
+
+    name: str
+    summary: str
+    rc: int | None
+    source: str
+    evidence: str
+    relaxable: bool
+    relaxed: str
+    schema: str | None = None
+    relaxed_keywords: Mapping[str, Any] = field(default_factory=dict)
+    example: tuple[str, Mapping[str, Any]] | None = None
+
+    @property
+    def assumption(self) -> bool:
+        """True when no source backs the rule: this kit's own choice."""
+        return self.source == ASSUMPTION
+
+
+#: The `x-evidence-sources` key of a rule or form that only this kit stands behind.
+ASSUMPTION = "assumption"
+
+
+def _words(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _rule(row: Mapping[str, Any]) -> SandboxRule:
+    schema = row.get("schema") or {}
+    example = row.get("example")
+    return SandboxRule(
+        name=str(row["name"]),
+        summary=_words(row["summary"]),
+        rc=None if row.get("rc") is None else int(row["rc"]),
+        source=str(row["source"]),
+        evidence=_words(row["evidence"]),
+        relaxable=bool(row.get("relaxable", True)),
+        relaxed=_words(row["relaxed"]),
+        schema=str(schema["component"]) if schema else None,
+        relaxed_keywords=dict(schema.get("relaxed", {})) if schema else {},
+        example=(str(example["operation"]), dict(example["body"])) if example else None,
+    )
+
+
+@functools.cache
+def evidence_sources() -> Mapping[str, str]:
+    """`x-evidence-sources`: source key -> what it is (the seed, the official SDK...)."""
+    table = load_spec()["x-evidence-sources"]
+    return {str(k): _words(v) for k, v in table.items() if k != "description"}
+
+
+@functools.cache
+def sandbox_rules() -> Mapping[str, SandboxRule]:
+    """Every rule of `x-sandbox-rules`, by name, in the spec's order."""
+    return {rule.name: rule for rule in map(_rule, load_spec()["x-sandbox-rules"]["rules"])}
+
+
+def relaxable_rules() -> tuple[str, ...]:
+    """Names `--relax` accepts."""
+    return tuple(name for name, rule in sandbox_rules().items() if rule.relaxable)
+
+
+def check_relaxed(names: Iterable[str]) -> frozenset[str]:
+    """`names` as a set, or ValueError naming the first unknown or unrelaxable one and
+    listing the names that can be relaxed."""
+    chosen = frozenset(names)
+    for name in sorted(chosen):
+        rule = sandbox_rules().get(name)
+        if rule is None or not rule.relaxable:
+            why = "is not a sandbox rule" if rule is None else "cannot be relaxed"
+            valid = ", ".join(relaxable_rules())
+            raise ValueError(f"relax: {name!r} {why}; rules that can be relaxed: {valid}")
+    return chosen
+
+
+def keeps_otp(request: Mapping[str, Any]) -> bool:
+    """Whether the gateway keeps an OTP request's code for `/verify`: only with `valid_time`
+    (rule `verify-needs-valid-time`). Without it `limit_try` means nothing either."""
+    return request.get("valid_time") is not None
+
+
+def rules_table() -> str:
+    """The rules as a Markdown table (name, rc, source, what it does, relaxed), for docs."""
+    lines = [
+        "| rule | rc | source | what the sandbox does | with `--relax` |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in sandbox_rules().values():
+        rc = "-" if rule.rc is None else str(rule.rc)
+        source = f"**{rule.source}**" if rule.assumption else rule.source
+        relaxed = rule.relaxed if rule.relaxable else f"(not relaxable) {rule.relaxed}"
+        cells = (f"`{rule.name}`", rc, source, rule.summary, relaxed)
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)

@@ -54,7 +54,7 @@ async def test_limit_try_then_maximum_try_reached_even_for_the_right_code(make_s
 
 async def test_default_limit_try_comes_from_the_spec(make_sandbox):
     async with make_sandbox() as sandbox:
-        trxid, otp = await _miscall(sandbox)
+        trxid, otp = await _miscall(sandbox, valid_time=60)  # no limit_try
         limit = sandbox.state.config.default_limit_try
         for _ in range(limit):
             assert (await sandbox.call("verifyOtp", _verify_body(trxid, _wrong(otp))))["rc"] == 79
@@ -94,10 +94,17 @@ async def test_sms_otp_token_or_code_in_text_is_verifiable(make_sandbox):
     async with make_sandbox() as sandbox:
         with_token = await sandbox.call(
             "sendSmsOtp",
-            {"msisdn": "6281234567890", "senderid": "x", "text": "Code", "token": "98765"},
+            {"msisdn": "6281234567890", "senderid": "x", "text": "Code", "token": "98765"}
+            | {"valid_time": 60},
         )
         in_text = await sandbox.call(
-            "sendSmsOtp", {"msisdn": "6281234567890", "senderid": "x", "text": "Kode 246810 ok"}
+            "sendSmsOtp",
+            {
+                "msisdn": "6281234567890",
+                "senderid": "x",
+                "text": "Kode 246810 ok",
+                "valid_time": 60,
+            },
         )
         first = await sandbox.call("verifyOtp", _verify_body(with_token["trxid"], "98765"))
         second = await sandbox.call("verifyOtp", _verify_body(in_text["trxid"], "246810"))

@@ -23,7 +23,7 @@ class CallRequest:
         gateway (GatewayNumberType1 | int): Telephony gateway (route) for the missed call, 0 to 4. The provider's cURL
             example sends it as a digit string, its PHP example as an integer; both are accepted. Example: 0.
         valid_time (int | Unset): Seconds the OTP stays valid for `/verify`. Giving it asks the gateway to keep the
-            code. Example: 300.
+            code: without it `/verify` answers rc 78, as for an unknown transaction. Example: 300.
         limit_try (int | Unset): How many `/verify` attempts are allowed for this OTP (default 5, at most 20). Example:
             5.
     """

@@ -29,7 +29,7 @@ class MiscallRequest:
             callback_url (str | Unset): Webhook URL where the delivery status for this request is posted; overrides the
                 account's default callback URL. An absolute http or https URL. Example: https://example.com/citcall/callback.
             valid_time (int | Unset): Seconds the OTP stays valid for `/verify`. Giving it asks the gateway to keep the
-                code. Example: 300.
+                code: without it `/verify` answers rc 78, as for an unknown transaction. Example: 300.
             limit_try (int | Unset): How many `/verify` attempts are allowed for this OTP (default 5, at most 20). Example:
                 5.
     """

@@ -25,7 +25,7 @@ class SmsOtpRequest:
             part when split; UCS-2: 70 and 67). Example: Hello World!.
         token (str | Unset): A one-time password of 4 to 10 digits. Example: 4821.
         valid_time (int | Unset): Seconds the OTP stays valid for `/verify`. Giving it asks the gateway to keep the
-            code. Example: 300.
+            code: without it `/verify` answers rc 78, as for an unknown transaction. Example: 300.
         limit_try (int | Unset): How many `/verify` attempts are allowed for this OTP (default 5, at most 20). Example:
             5.
         callback_url (str | Unset): Webhook URL where the delivery status for this request is posted; overrides the

@@ -65,6 +65,12 @@ def sync_detailed(
     the official SDK (`verify_motp`) and other clients. Failures are rc 78 (no
     such transaction), 79 (wrong code), 80 (expired) and 81 (too many tries).
 
+    The sandbox checks in that order: 78 for a `trxid` it keeps no code for (never
+    issued, requested without `valid_time`, already verified, or forgotten after
+    its grace period) or for another number, then 80 once `valid_time` has passed,
+    then 81 once `limit_try` attempts are used, then 79 for a wrong code. Which of
+    these rules rest on an assumption is said in `x-sandbox-rules`.
+
     Args:
         body (VerifyRequest): Request of `/verify`.
 
@@ -99,6 +105,12 @@ def sync(
     the official SDK (`verify_motp`) and other clients. Failures are rc 78 (no
     such transaction), 79 (wrong code), 80 (expired) and 81 (too many tries).
 
+    The sandbox checks in that order: 78 for a `trxid` it keeps no code for (never
+    issued, requested without `valid_time`, already verified, or forgotten after
+    its grace period) or for another number, then 80 once `valid_time` has passed,
+    then 81 once `limit_try` attempts are used, then 79 for a wrong code. Which of
+    these rules rest on an assumption is said in `x-sandbox-rules`.
+
     Args:
         body (VerifyRequest): Request of `/verify`.
 
@@ -127,6 +139,12 @@ async def asyncio_detailed(
     `/motp` or `/smsotp` with a `valid_time`. Not in the provider's page; used by
     the official SDK (`verify_motp`) and other clients. Failures are rc 78 (no
     such transaction), 79 (wrong code), 80 (expired) and 81 (too many tries).
+
+    The sandbox checks in that order: 78 for a `trxid` it keeps no code for (never
+    issued, requested without `valid_time`, already verified, or forgotten after
+    its grace period) or for another number, then 80 once `valid_time` has passed,
+    then 81 once `limit_try` attempts are used, then 79 for a wrong code. Which of
+    these rules rest on an assumption is said in `x-sandbox-rules`.
 
     Args:
         body (VerifyRequest): Request of `/verify`.
@@ -159,6 +177,12 @@ async def asyncio(
     `/motp` or `/smsotp` with a `valid_time`. Not in the provider's page; used by
     the official SDK (`verify_motp`) and other clients. Failures are rc 78 (no
     such transaction), 79 (wrong code), 80 (expired) and 81 (too many tries).
+
+    The sandbox checks in that order: 78 for a `trxid` it keeps no code for (never
+    issued, requested without `valid_time`, already verified, or forgotten after
+    its grace period) or for another number, then 80 once `valid_time` has passed,
+    then 81 once `limit_try` attempts are used, then 79 for a wrong code. Which of
+    these rules rest on an assumption is said in `x-sandbox-rules`.
 
     Args:
         body (VerifyRequest): Request of `/verify`.
