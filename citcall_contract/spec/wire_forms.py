@@ -92,7 +92,7 @@ def _form(row: Mapping[str, Any]) -> WireForm:
     )
 
 
-def _value_forms(node: Any) -> tuple[WireForm, ...]:
+def value_forms(node: Any) -> tuple[WireForm, ...]:
     """The value forms of a property's schema (its own list, else its `$ref` target's)."""
     for candidate in (node, resolve(node)):
         rows = candidate.get("x-wire-forms") if isinstance(candidate, Mapping) else None
@@ -112,7 +112,7 @@ def field_forms(schema_name: str) -> Mapping[str, tuple[WireForm, ...]]:
             presence.setdefault(str(name), []).append(_form(row))
     found: dict[str, tuple[WireForm, ...]] = {}
     for name, node in schema.get("properties", {}).items():
-        forms = (*(_value_forms(node) or (_AS_SENT,)), *presence.get(name, ()))
+        forms = (*(value_forms(node) or (_AS_SENT,)), *presence.get(name, ()))
         if len(forms) > 1:
             found[str(name)] = forms
     return found

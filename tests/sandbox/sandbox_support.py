@@ -71,3 +71,35 @@ class Receiver:
         while len(self.received) < count and time.monotonic() < deadline:
             time.sleep(0.01)
         return list(self.received)
+
+
+def forms_seen(schema_name: str, bodies: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """For each field with several `x-wire-forms`: the forms found among `bodies`.
+
+    A present value is in form f when f leaves it unchanged (`"00"` is a digit string, not
+    an integer); a missing field is `absent`.
+    """
+    from citcall_contract.spec.wire_forms import field_forms
+
+    seen: dict[str, set[str]] = {name: set() for name in field_forms(schema_name)}
+    for body in bodies:
+        for name, forms in field_forms(schema_name).items():
+            if name not in body:
+                seen[name].add("absent")
+                continue
+            value = body[name]
+            seen[name].update(
+                f.form for f in forms if f.form != "absent" and _same(f.apply(value), value)
+            )
+    return seen
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def all_forms(schema_name: str) -> dict[str, set[str]]:
+    """Every form of every varied field of an object schema, from the spec."""
+    from citcall_contract.spec.wire_forms import field_forms
+
+    return {name: {f.form for f in forms} for name, forms in field_forms(schema_name).items()}
