@@ -26,8 +26,8 @@ class _Absent:
 
 
 ABSENT: Any = _Absent()
-#: The implicit form of a field whose schema lists no value forms: as the sandbox sends it.
-AS_SENT = "as-sent"
+#: The implicit form of a field whose schema lists no value forms: present, as usual.
+PRESENT = "present"
 
 
 def _integer(value: Any, width: int | None) -> Any:
@@ -55,7 +55,7 @@ def _bare(value: Any, width: int | None) -> Any:
 #: How each form name of `x-wire-forms` turns a value into that form. The spec says
 #: which field has which forms; this is only what the names mean.
 TRANSFORMS: Mapping[str, Callable[[Any, int | None], Any]] = {
-    AS_SENT: lambda value, width: value,
+    PRESENT: lambda value, width: value,
     "integer": _integer,
     "digit-string": _digit_string,
     "plus": _plus,
@@ -79,7 +79,7 @@ class WireForm:
         return TRANSFORMS[self.form](value, self.width)
 
 
-_AS_SENT = WireForm(AS_SENT, "", "")
+_PRESENT = WireForm(PRESENT, "", "")
 
 
 def _form(row: Mapping[str, Any]) -> WireForm:
@@ -112,16 +112,17 @@ def field_forms(schema_name: str) -> Mapping[str, tuple[WireForm, ...]]:
             presence.setdefault(str(name), []).append(_form(row))
     found: dict[str, tuple[WireForm, ...]] = {}
     for name, node in schema.get("properties", {}).items():
-        forms = (*(value_forms(node) or (_AS_SENT,)), *presence.get(name, ()))
+        forms = (*(value_forms(node) or (_PRESENT,)), *presence.get(name, ()))
         if len(forms) > 1:
             found[str(name)] = forms
     return found
 
 
-def wire_forms_table(schema_names: tuple[str, ...]) -> str:
-    """The forms of those object schemas as a Markdown table (schema, field, forms), for docs."""
+def wire_forms_table(schema_names: tuple[str, ...] | None = None) -> str:
+    """The forms of those object schemas (default: `sent_schemas()`) as a Markdown table
+    (schema, field, forms with their source), for docs."""
     lines = ["| schema | field | forms (source) |", "|---|---|---|"]
-    for schema_name in schema_names:
+    for schema_name in sent_schemas() if schema_names is None else schema_names:
         for name, forms in field_forms(schema_name).items():
             shown = ", ".join(
                 f"`{form.form}` ({form.source})" if form.source else f"`{form.form}`"
@@ -129,3 +130,12 @@ def wire_forms_table(schema_names: tuple[str, ...]) -> str:
             )
             lines.append(f"| `{schema_name}` | `{name}` | {shown} |")
     return "\n".join(lines)
+
+
+def sent_schemas() -> tuple[str, ...]:
+    """The object schemas the gateway sends: each operation's answer, then each callback."""
+    from citcall_contract.spec import operations, webhooks
+
+    names = [op.response_schema_ref().rsplit("/", 1)[-1] for op in operations().values()]
+    names += [hook.schema_name for hook in webhooks().values()]
+    return tuple(dict.fromkeys(names))
