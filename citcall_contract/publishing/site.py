@@ -8,9 +8,8 @@ generated at every build (`generated_pages`, added by the MkDocs hook in
 the command line from the argument parsers, the rc and dial-code tables from the spec,
 and the Redoc API reference (`REFERENCE_PAGE`, whose HTML replaces the page MkDocs renders).
 
-Offline: Material's web fonts are off, search is its bundled lunr with the index written
-as a script (the `offline` plugin), and `external_urls` lets the build refuse a page that
-would load anything from the network.
+Offline: Material's web fonts are off, search is its bundled lunr on the site's own index,
+and `external_urls` finds any page that would load anything from the network.
 """
 
 from __future__ import annotations
