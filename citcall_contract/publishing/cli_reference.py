@@ -82,7 +82,8 @@ def cli_markdown(parser: argparse.ArgumentParser) -> str:
         "|---|---|",
     ]
     lines += [
-        f"| [`{name}`](#{name}) | {_cell(sub.description or '')} |" for name, sub in commands.items()
+        f"| [`{name}`](#{name}) | {_cell(sub.description or '')} |"
+        for name, sub in commands.items()
     ]
     for name, sub in commands.items():
         lines += ["", f"## {name} {{#{name}}}", "", sub.description or "", ""]

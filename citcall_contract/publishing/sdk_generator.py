@@ -100,16 +100,18 @@ TEMPLATE_PATCHES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "python": {
         "model_generic.mustache": (
             "        {{#allVars}}\n        {{#isNullable}}\n        # set to None if {{{name}}}",
-            "        {{#allVars}}\n        {{#isNullable}}{{^vendorExtensions.%s}}\n"
-            "        # set to None if {{{name}}}" % NOT_NULL,
+            "        {{#allVars}}\n        {{#isNullable}}{{^vendorExtensions."
+            + NOT_NULL
+            + "}}\n        # set to None if {{{name}}}",
         ),
     },
     "php": {
         "model_generic.mustache": (
             "{{#vars}}'{{name}}' => {{#isNullable}}true{{/isNullable}}",
-            "{{#vars}}'{{name}}' => {{#isNullable}}{{#vendorExtensions.%s}}false"
-            "{{/vendorExtensions.%s}}{{^vendorExtensions.%s}}true{{/vendorExtensions.%s}}"
-            "{{/isNullable}}" % ((NOT_NULL,) * 4),
+            "{{#vars}}'{{name}}' => {{#isNullable}}"
+            f"{{{{#vendorExtensions.{NOT_NULL}}}}}false{{{{/vendorExtensions.{NOT_NULL}}}}}"
+            f"{{{{^vendorExtensions.{NOT_NULL}}}}}true{{{{/vendorExtensions.{NOT_NULL}}}}}"
+            "{{/isNullable}}",
         ),
     },
 }
@@ -121,8 +123,8 @@ _PATCH_ENDS: Mapping[str, tuple[str, str]] = {
         "        {{/allVars}}\n        return _dict",
         "            _dict[{{#lambda.pythonSingleQuotedStringLiteral}}{{{baseName}}}"
         "{{/lambda.pythonSingleQuotedStringLiteral}}] = None\n\n"
-        "        {{/vendorExtensions.%s}}{{/isNullable}}\n"
-        "        {{/allVars}}\n        return _dict" % NOT_NULL,
+        "        {{/vendorExtensions." + NOT_NULL + "}}{{/isNullable}}\n"
+        "        {{/allVars}}\n        return _dict",
     ),
 }
 

@@ -31,7 +31,8 @@ import {{ Configuration, MissedCallOTPApi, VerificationApi }} from "{package}";
 
 // Apikey: the scheme's word goes inside the key.
 const config = new Configuration({{ basePath: "{GATEWAY}", apiKey: "Apikey YOUR_API_KEY" }});
-// Basic: new Configuration({{ basePath: "{GATEWAY}", username: "YOUR_USERID", password: "YOUR_API_KEY" }})
+// Basic: new Configuration({{ basePath: "{GATEWAY}",
+//   username: "YOUR_USERID", password: "YOUR_API_KEY" }})
 ```
 
 ## Send, verify, and read success
@@ -121,7 +122,8 @@ use {namespace}\\Configuration;
 // Apikey
 $config = (new Configuration())->setHost('{GATEWAY}')
     ->setApiKey('Authorization', 'YOUR_API_KEY')->setApiKeyPrefix('Authorization', 'Apikey');
-// Basic: (new Configuration())->setHost('{GATEWAY}')->setUsername('YOUR_USERID')->setPassword('YOUR_API_KEY')
+// Basic: (new Configuration())->setHost('{GATEWAY}')
+//     ->setUsername('YOUR_USERID')->setPassword('YOUR_API_KEY')
 ```
 
 ## Send, verify, and read success

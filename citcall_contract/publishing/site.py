@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,6 +130,10 @@ def build_site(config_file: Path, output: Path) -> list[Path]:
             raise SiteProblem(f"{first}{more}") from None
         finally:
             config.plugins.on_shutdown()
+    remote = external_urls(output)
+    if remote:
+        where, urls = next(iter(remote.items()))
+        raise SiteProblem(f"{where} would load {urls[0]} from the network")
     return sorted(output.rglob("*.html"))
 
 
@@ -161,9 +165,3 @@ def external_urls(site: Path) -> dict[str, list[str]]:
         if remote:
             found[str(path.relative_to(site))] = remote
     return found
-
-
-def page_sources(docs_dir: Path, pages: Mapping[str, str]) -> dict[str, str]:
-    """Every Markdown page of the site (hand-written and generated), by its docs path."""
-    written = {str(p.relative_to(docs_dir)): p.read_text("utf-8") for p in docs_dir.rglob("*.md")}
-    return {**written, **pages}

@@ -12,7 +12,6 @@ import pytest
 
 from citcall_contract.cli import main
 from citcall_contract.publishing.conformance.targets import TARGETS
-
 from tests.publishing.sdk.sdk_support import require
 
 

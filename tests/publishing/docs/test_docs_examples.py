@@ -112,10 +112,23 @@ def pytest_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[s
     for name, parts in MODULES.items():
         (folder / name).write_text("\n\n".join(b.code for b in parts), encoding="utf-8")
     report = folder / "report.xml"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
-         f"--junitxml={report}", str(folder)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(folder),
+            f"--junitxml={report}",
+            str(folder),
+        ],
         cwd=folder,
         env=env,
         capture_output=True,
@@ -149,7 +162,10 @@ def test_pytest_example_passes(module: str, pytest_results: dict[str, dict[str, 
 def test_shell_example_runs(block: Block, tmp_path: Path) -> None:
     script = block.code
     cwd = REPO if "cwd=checkout" in block.directive else tmp_path
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
     with contextlib.ExitStack() as stack:
         if "sandbox" in block.directive:
             from citcall_contract.sandbox import SandboxConfig, SandboxServer

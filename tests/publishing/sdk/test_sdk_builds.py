@@ -241,7 +241,9 @@ def test_each_sdk_carries_citcalls_names_not_the_generators(sdks: dict[str, Path
     assert list(composer["autoload"]["psr-4"]) == ["Citcall\\Gateway\\"]
     assert (sdks["python"] / "citcall_gateway" / "api_client.py").is_file()
     for sdk in sdks.values():
-        text = "".join(p.read_text("utf-8", errors="replace") for p in sdk.rglob("*.*") if p.is_file())
+        text = "".join(
+            p.read_text("utf-8", errors="replace") for p in sdk.rglob("*.*") if p.is_file()
+        )
         for placeholder in ("GIT_USER_ID", "GIT_REPO_ID", "OpenAPI\\Client", "openapi_client"):
             assert placeholder not in text, (sdk.name, placeholder)
 
@@ -261,8 +263,8 @@ def test_each_readme_shows_install_both_auth_schemes_and_success(
 
 def test_the_python_readme_runs_against_the_sandbox(sdks: dict[str, Path]) -> None:
     """The README's Python blocks, aimed at a sandbox: send, verify with the OTP, success."""
-    from citcall_contract.sandbox import SandboxConfig, SandboxServer
     from citcall_contract.publishing.sdk_readme import GATEWAY
+    from citcall_contract.sandbox import SandboxConfig, SandboxServer
 
     readme = (sdks["python"] / "README.md").read_text("utf-8")
     head = readme.split("## The generator's reference", 1)[0]
@@ -274,7 +276,9 @@ def test_the_python_readme_runs_against_the_sandbox(sdks: dict[str, Path]) -> No
             .replace("typed_code", "sent.token[-4:]")
         )
         program += "\nprint(valid)\n"
-        printed = run([sys.executable, "-c", program], sdks["python"], PYTHONPATH=str(sdks["python"]))
+        printed = run(
+            [sys.executable, "-c", program], sdks["python"], PYTHONPATH=str(sdks["python"])
+        )
         assert printed.split() == ["True"]
         [send] = server.sends("6281234567890", "asyncMiscall")
         assert send["rc"] == 0
