@@ -17,6 +17,8 @@ EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     "contract": ("schemathesis", "starlette", "uvicorn"),
     "pytest": ("pytest", "respx", "starlette"),
     "sdk": ("openapi_generator_cli",),
+    # The documentation site (`citcall-contract docs`, in a checkout).
+    "docs": ("mkdocs", "material", "mkdocstrings"),
     # The project's own build tools (lint, generate): a checkout with `pip install -e '.[dev]'`.
     "dev": ("openapi_spec_validator",),
 }

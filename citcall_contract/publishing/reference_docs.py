@@ -1,10 +1,11 @@
-"""The offline HTML reference: Redoc (through Redocly's `build-docs --inlineBundle`) on the spec.
+"""The offline API reference: Redoc (through Redocly's `build-docs --inlineBundle`) on the spec.
 
 Redoc renders schemas, examples, callbacks and webhooks, but not the `x-enum-*` lists, so
 the build input is a copy of the spec whose introduction gains the rc and dial-code tables,
 generated here from `citcall_contract.spec.codes`. The page template forbids every network load
 (Content-Security-Policy), and `external_resources` lets the build refuse a page that would
-still reference one.
+still reference one. The page is `reference/api.html` of the documentation site
+(`citcall_contract.publishing.site`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,28 @@ div:has(> [data-testid="middle-panel"] > [data-section-id="/"]) { --panel-sample
 .md-table-wrapper td:nth-child(-n + 2) code { white-space: nowrap; }
 """
 
-#: Redocly's page template, with the policy and the layout added (the template
+#: The page scrolls inside `#citcall-reference`, not the window: a deep link
+#: (`#/sms/sendsms`, `#operation/sendSms`) is scrolled into view in that box, so the
+#: operation starts right under the bar. (Scrolled at the window's level, headless
+#: Chromium's screenshots show a blank band of the scrolled height above the operation.)
+#: The bar links back to the site the page is part of.
+FRAME_CSS = """
+html, body { height: 100%; overflow: hidden; }
+body { display: flex; flex-direction: column; }
+#citcall-site-bar {
+  flex: none; display: flex; align-items: center; gap: 1rem; height: 2.5rem;
+  padding: 0 1rem; background: #3f51b5; color: #fff;
+  font: 500 0.9rem/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+}
+#citcall-site-bar a { color: #fff; text-decoration: none; }
+#citcall-site-bar a:hover { text-decoration: underline; }
+#citcall-reference { flex: 1 1 auto; min-height: 0; overflow-x: hidden; overflow-y: auto; }
+"""
+
+#: Where the bar's link goes: the site's home page, from `reference/api.html`.
+SITE_HOME = "../index.html"
+
+#: Redocly's page template, with the policy, the layout and the frame added (the template
 #: variables are Redocly's).
 PAGE_TEMPLATE = f"""<!DOCTYPE html>
 <html lang="en">
@@ -60,11 +82,15 @@ PAGE_TEMPLATE = f"""<!DOCTYPE html>
   <meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
   <title>{{{{title}}}}</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <style>body {{ padding: 0; margin: 0; }}{LAYOUT_CSS}</style>
+  <style>body {{ padding: 0; margin: 0; }}{LAYOUT_CSS}{FRAME_CSS}</style>
   {{{{{{redocHead}}}}}}
 </head>
 <body>
+  <nav id="citcall-site-bar"><a href="{SITE_HOME}">&larr; citcall-contract docs</a>
+    <span>API reference</span></nav>
+  <div id="citcall-reference">
   {{{{{{redocHTML}}}}}}
+  </div>
 </body>
 </html>
 """
@@ -158,13 +184,12 @@ def _inline_path_item(path_item: Any, path_items: Mapping[str, Any]) -> Any:
     return path_item
 
 
-def build(output_dir: Path, root: Path | None = None) -> Path:
-    """Write `output_dir/index.html`, a self-contained reference; returns its path."""
+def render_page(root: Path | None = None) -> str:
+    """The reference as one self-contained HTML page (Redocly `build-docs --inlineBundle`)."""
     redocly = tool("redocly", root)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    page = output_dir / "index.html"
     with tempfile.TemporaryDirectory(prefix="citcall-docs-") as tmp:
         work = Path(tmp)
+        page = work / "index.html"
         (work / "openapi.json").write_text(json.dumps(docs_input()), encoding="utf-8")
         (work / "page.hbs").write_text(PAGE_TEMPLATE, encoding="utf-8")
         command = [
@@ -177,7 +202,7 @@ def build(output_dir: Path, root: Path | None = None) -> Path:
             "--lint-config",
             "off",
             "--output",
-            str(page.resolve()),
+            str(page),
         ]
         # cwd is the empty work directory, so no redocly.yaml of the caller is picked up.
         result = subprocess.run(
@@ -188,13 +213,14 @@ def build(output_dir: Path, root: Path | None = None) -> Path:
             text=True,
             check=False,
         )
-    if result.returncode != 0 or not page.is_file():
-        raise DocsBuildError(f"redocly build-docs failed:\n{result.stdout}{result.stderr}")
-    external = external_resources(page.read_text(encoding="utf-8"))
+        if result.returncode != 0 or not page.is_file():
+            output = (result.stdout + result.stderr).strip().splitlines()
+            raise DocsBuildError(f"redocly build-docs failed: {output[-1] if output else ''}")
+        html = page.read_text(encoding="utf-8")
+    external = external_resources(html)
     if external:
-        page.unlink()
-        raise DocsBuildError("the page would load from the network: " + ", ".join(external))
-    return page
+        raise DocsBuildError("the reference would load from the network: " + ", ".join(external))
+    return html
 
 
 # Tags and attributes whose URL the browser fetches while showing the page (links are not).

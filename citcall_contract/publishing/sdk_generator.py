@@ -18,10 +18,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from citcall_contract.publishing.sdk_view import write_sdk_view
+from citcall_contract.publishing.sdk_readme import write_readme
+from citcall_contract.publishing.sdk_view import NOT_NULL, write_sdk_view
+from citcall_contract.spec import load_spec
 
 #: The version pinned in pyproject's dev extra; its jar is what the tests prove.
 GENERATOR_VERSION = "7.26.0"
@@ -33,12 +36,49 @@ OFFLINE_JAVA_OPTIONS = [
     for key, value in (("proxyHost", "127.0.0.1"), ("proxyPort", "9"), ("nonProxyHosts", ""))
 ] + ["-DsocksProxyHost=127.0.0.1", "-DsocksProxyPort=9", "-Djava.awt.headless=true"]
 
-#: Names for the generated package where the generator's default is a placeholder.
-#: `--additional-properties` on the command line overrides them.
+#: The names a team would publish each SDK under (the generator's defaults are
+#: placeholders: `OpenAPI\Client`, `github.com/GIT_USER_ID/GIT_REPO_ID`, `openapi_client`).
+#: `--additional-properties` on the command line overrides any of them.
 DEFAULT_PROPERTIES: Mapping[str, Mapping[str, str]] = {
-    "python": {"packageName": "citcall_sdk", "projectName": "citcall-sdk"},
-    "go": {"packageName": "citcall"},
-    "typescript-fetch": {"npmName": "citcall-sdk"},
+    "python": {
+        "packageName": "citcall_gateway",
+        "projectName": "citcall-gateway",
+        "gitUserId": "citcall",
+        "gitRepoId": "citcall-python",
+    },
+    "go": {
+        "packageName": "citcall",
+        "gitHost": "github.com",
+        "gitUserId": "citcall",
+        "gitRepoId": "citcall-go",
+    },
+    "typescript-fetch": {
+        "npmName": "@citcall/gateway",
+        "gitUserId": "citcall",
+        "gitRepoId": "citcall-typescript",
+    },
+    "php": {
+        "invokerPackage": "Citcall\\Gateway",
+        "composerPackageName": "citcall/gateway",
+        "gitUserId": "citcall",
+        "gitRepoId": "citcall-php",
+    },
+}
+
+#: Settings the generator reads from its own options, not `--additional-properties` (Go's
+#: module path is `gitHost/gitUserId/gitRepoId`).
+GIT_OPTIONS: Mapping[str, str] = {
+    "gitHost": "--git-host",
+    "gitUserId": "--git-user-id",
+    "gitRepoId": "--git-repo-id",
+}
+
+#: The settings that carry the package's version, per generator: the spec's `info.version`.
+VERSION_PROPERTIES: Mapping[str, str] = {
+    "python": "packageVersion",
+    "go": "packageVersion",
+    "typescript-fetch": "npmVersion",
+    "php": "artifactVersion",
 }
 
 #: Generated test stubs need third-party test libraries (Go's testify, for one); skip them.
@@ -49,6 +89,43 @@ GLOBAL_PROPERTIES = "apiTests=false,modelTests=false"
 SUPPORTING_TEMPLATES: Mapping[str, Mapping[str, str]] = {
     "go": {"citcall_helpers.mustache": "citcall_helpers.go"},
     "php": {"autoload.mustache": "autoload.php"},
+}
+
+#: Changes to the generator's own templates (template in the jar -> (text, replacement)).
+#: An untyped property is nullable to the generator, so a model built from a dict without
+#: `retry` sent `"retry": null` (PHP's deserializer sets absent nullable properties to
+#: null; Python's `from_dict` sets every field), which the gateway refuses (rc 7). A
+#: property marked `NOT_NULL` is written only when it has a value.
+TEMPLATE_PATCHES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "python": {
+        "model_generic.mustache": (
+            "        {{#allVars}}\n        {{#isNullable}}\n        # set to None if {{{name}}}",
+            "        {{#allVars}}\n        {{#isNullable}}{{^vendorExtensions."
+            + NOT_NULL
+            + "}}\n        # set to None if {{{name}}}",
+        ),
+    },
+    "php": {
+        "model_generic.mustache": (
+            "{{#vars}}'{{name}}' => {{#isNullable}}true{{/isNullable}}",
+            "{{#vars}}'{{name}}' => {{#isNullable}}"
+            f"{{{{#vendorExtensions.{NOT_NULL}}}}}false{{{{/vendorExtensions.{NOT_NULL}}}}}"
+            f"{{{{^vendorExtensions.{NOT_NULL}}}}}true{{{{/vendorExtensions.{NOT_NULL}}}}}"
+            "{{/isNullable}}",
+        ),
+    },
+}
+#: Where each patched section ends (the Python one closes the section opened above).
+_PATCH_ENDS: Mapping[str, tuple[str, str]] = {
+    "python": (
+        "            _dict[{{#lambda.pythonSingleQuotedStringLiteral}}{{{baseName}}}"
+        "{{/lambda.pythonSingleQuotedStringLiteral}}] = None\n\n        {{/isNullable}}\n"
+        "        {{/allVars}}\n        return _dict",
+        "            _dict[{{#lambda.pythonSingleQuotedStringLiteral}}{{{baseName}}}"
+        "{{/lambda.pythonSingleQuotedStringLiteral}}] = None\n\n"
+        "        {{/vendorExtensions." + NOT_NULL + "}}{{/isNullable}}\n"
+        "        {{/allVars}}\n        return _dict",
+    ),
 }
 
 
@@ -125,10 +202,23 @@ def parse_properties(values: Sequence[str]) -> dict[str, str]:
     return properties
 
 
+def settings_for(generator: str, properties: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The generator's settings: the kit's names and the spec's version, then `properties`."""
+    settings = dict(DEFAULT_PROPERTIES.get(generator, {}))
+    version_key = VERSION_PROPERTIES.get(generator)
+    if version_key is not None:
+        settings[version_key] = str(load_spec()["info"]["version"])
+    return {**settings, **(properties or {})}
+
+
 def generate(generator: str, output: Path, properties: Mapping[str, str] | None = None) -> Path:
-    """Generate an SDK with `generator` from the SDK view into `output`; returns `output`."""
+    """Generate an SDK with `generator` from the SDK view into `output`; returns `output`.
+
+    The SDK's README then starts with how to install it, authenticate both ways and read
+    success (`sdk_readme`).
+    """
     check_generator(generator)
-    settings = {**DEFAULT_PROPERTIES.get(generator, {}), **(properties or {})}
+    settings = settings_for(generator, properties)
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="citcall-sdk-") as tmp:
         view = write_sdk_view(Path(tmp), generator)
@@ -143,8 +233,11 @@ def generate(generator: str, output: Path, properties: Mapping[str, str] | None 
             "--global-property",
             GLOBAL_PROPERTIES,
         ]
-        if settings:
-            pairs = ",".join(f"{key}={value}" for key, value in settings.items())
+        options = {key: value for key, value in settings.items() if key in GIT_OPTIONS}
+        for key, value in options.items():
+            arguments += [GIT_OPTIONS[key], value]
+        pairs = ",".join(f"{k}={v}" for k, v in settings.items() if k not in GIT_OPTIONS)
+        if pairs:
             arguments += ["--additional-properties", pairs]
         arguments += _template_arguments(generator, Path(tmp))
         result = _run(arguments)
@@ -153,21 +246,48 @@ def generate(generator: str, output: Path, properties: Mapping[str, str] | None 
             f"openapi-generator {generator} failed (exit {result.returncode}):\n"
             f"{(result.stdout + result.stderr)[-4000:]}"
         )
+    write_readme(generator, output, settings)
     return output
 
 
 def _template_arguments(generator: str, tmp: Path) -> list[str]:
-    """`--template-dir` and a `files` config that add the kit's files for `generator`."""
-    files = SUPPORTING_TEMPLATES.get(generator)
-    if not files:
+    """`--template-dir` (the kit's templates and patched generator templates) and a `files`
+    config that adds the kit's files for `generator`."""
+    files = SUPPORTING_TEMPLATES.get(generator, {})
+    patches = TEMPLATE_PATCHES.get(generator, {})
+    if not files and not patches:
         return []
-    templates = Path(
-        str(importlib.resources.files("citcall_contract.publishing") / "sdk_templates")
-    )
-    config = tmp / "generator-config.json"
-    entries = {
-        template: {"templateType": "SupportingFiles", "destinationFilename": target}
-        for template, target in files.items()
-    }
-    config.write_text(json.dumps({"files": entries}), encoding="utf-8")
-    return ["--template-dir", str(templates / generator), "--config", str(config)]
+    templates = tmp / "templates"
+    templates.mkdir()
+    kit = Path(str(importlib.resources.files("citcall_contract.publishing") / "sdk_templates"))
+    for name in files:
+        shutil.copy(kit / generator / name, templates / name)
+    for name, (text, replacement) in patches.items():
+        (templates / name).write_text(_patched(generator, name, text, replacement), "utf-8")
+    arguments = ["--template-dir", str(templates)]
+    if files:
+        config = tmp / "generator-config.json"
+        entries = {
+            template: {"templateType": "SupportingFiles", "destinationFilename": target}
+            for template, target in files.items()
+        }
+        config.write_text(json.dumps({"files": entries}), encoding="utf-8")
+        arguments += ["--config", str(config)]
+    return arguments
+
+
+def _patched(generator: str, name: str, text: str, replacement: str) -> str:
+    """The jar's `generator/name` template with `text` replaced (and its section closed)."""
+    with zipfile.ZipFile(_jar()) as jar:
+        source = jar.read(f"{generator}/{name}").decode("utf-8")
+    edits = [(text, replacement)]
+    if generator in _PATCH_ENDS:
+        edits.append(_PATCH_ENDS[generator])
+    for old, new in edits:
+        if source.count(old) != 1:
+            raise GeneratorError(
+                f"the {generator} template {name} of openapi-generator {GENERATOR_VERSION} "
+                "changed: the kit's patch no longer applies"
+            )
+        source = source.replace(old, new)
+    return source

@@ -46,6 +46,10 @@ SCALAR_UNION_FORMS: Mapping[str, str] = {
 
 _SCALAR_TYPES = ("integer", "number", "string", "boolean")
 
+#: Marks a scalar union left untyped (`any`): the value is never null, though a schema with
+#: no type reads as nullable to the generator (`sdk_generator.TEMPLATE_PATCHES` reads it).
+NOT_NULL = "x-citcall-not-null"
+
 
 def sdk_view(spec: Mapping[str, Any] | None = None, generator: str | None = None) -> dict[str, Any]:
     """A deep copy of the spec fit for OpenAPI Generator (see the module docstring).
@@ -118,7 +122,7 @@ def _scalar_union(schema: Mapping[str, Any], types: tuple[str, ...], form: str) 
     """The union in a generator's form, keeping its title, description and example."""
     kept = {k: v for k, v in schema.items() if k in ("title", "description", "example")}
     if form == "any":
-        return kept
+        return {**kept, NOT_NULL: True}
     return {**kept, form: [{"type": kind} for kind in types]}
 
 

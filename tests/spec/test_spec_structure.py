@@ -173,10 +173,10 @@ def test_sandbox_scenarios_are_listed_in_the_description() -> None:
         assert f"`{outcome['msisdn']}`" in description
 
 
-def test_sandbox_faults_are_listed_in_the_description_and_readme() -> None:
+def test_sandbox_faults_are_listed_in_the_description_and_the_sandbox_guide() -> None:
     scenarios = SPEC["x-sandbox-scenarios"]
     description = SPEC["info"]["description"]
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "guides" / "sandbox.md").read_text(encoding="utf-8")
     assert scenarios["faults"]
     for fault in scenarios["faults"]:
         assert fault["msisdn"].startswith(scenarios["fault_prefix"])

@@ -1,4 +1,5 @@
-"""The README's receiver example is this folder's `readme_receiver.py`, and it passes."""
+"""The docs' receiver example (docs/guides/callbacks.md) is this folder's `readme_receiver.py`,
+and it passes."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from tests import REPO
 from . import readme_receiver
 from .conftest import serving_asgi
 
-README = REPO / "README.md"
+GUIDE = REPO / "docs" / "guides" / "callbacks.md"
 
 
-def test_the_readme_shows_this_receiver_verbatim():
+def test_the_callbacks_guide_shows_this_receiver_verbatim():
     code = Path(readme_receiver.__file__).read_text(encoding="utf-8")
-    assert f"```python\n{code}```" in README.read_text(encoding="utf-8")
+    assert f"```python\n{code}```" in GUIDE.read_text(encoding="utf-8")
 
 
 def test_the_readme_receiver_passes_with_transactions_it_knows():

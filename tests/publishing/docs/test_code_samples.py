@@ -5,8 +5,8 @@ with the sandbox's address and key in place of the spec's server and the placeho
 `/verify` samples send a live OTP (a missed call placed just before, one per language)
 instead of the spec's example, which names a transaction the sandbox never saw.
 
-Each SDK is generated once per session (`sdk_generator.generate`) and all its samples are
-built together: one `tsc`, one `go build`; PHP runs on Debian's `php-cli` with a tiny
+Each SDK is generated once per session (the `sdks` fixture the SDK tests share) and all its
+samples are built together: one `tsc`, one `go build`; PHP runs on Debian's `php-cli` with a tiny
 PSR-4 autoloader and Debian's Guzzle autoloaders (no Composer).
 """
 
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -35,16 +33,16 @@ from citcall_contract.publishing.code_samples import (
     sdk_names,
     x_code_samples,
 )
+from citcall_contract.publishing.conformance.targets import declare_local_go, go_env
 from citcall_contract.publishing.reference_docs import docs_input
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.spec.rules import missed_call_otp
+from tests.publishing.sdk.sdk_support import missing, require
 
 pytestmark = pytest.mark.sdk
 
 API_KEY = "docs-samples-key"
 OPERATIONS = sorted(spec.operations())
-#: Generator name for each SDK language of the samples.
-GENERATORS = {"typescript": "typescript-fetch", "go": "go", "php": "php"}
 #: Debian's autoloaders for Guzzle and the PSR interfaces it implements.
 DEBIAN_PHP_AUTOLOADERS = [
     "/usr/share/php/Psr/Http/Message/autoload.php",
@@ -53,21 +51,6 @@ DEBIAN_PHP_AUTOLOADERS = [
     "/usr/share/php/GuzzleHttp/Psr7/autoload.php",
     "/usr/share/php/GuzzleHttp/autoload.php",
 ]
-
-
-def missing(reason: str) -> None:
-    """A tool the test needs is absent: a failure under CI, a skip elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def require(binary: str, reason: str) -> str:
-    found = shutil.which(binary)
-    if found is None:
-        missing(reason)
-    assert found is not None
-    return found
 
 
 def local_env(**extra: str) -> dict[str, str]:
@@ -132,24 +115,13 @@ def samples(base_url: str) -> dict[tuple[str, str], str]:
 
 
 @pytest.fixture(scope="session")
-def sdk_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The three SDKs, generated in parallel (a JVM each)."""
-    from citcall_contract.publishing.sdk_generator import generate
-
-    require("java", "Java is not installed (OpenAPI Generator runs on it)")
-    root = tmp_path_factory.mktemp("sample-sdks")
-    targets = {
-        "typescript": root / "typescript" / "sdk",
-        "go": root / "go",
-        "php": root / "php",
-    }
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        list(pool.map(lambda item: generate(GENERATORS[item[0]], item[1]), targets.items()))
-    return root
+def sdk_root(sdks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder for the samples' builds; the SDKs are the session's (`sdks`), generated once."""
+    return tmp_path_factory.mktemp("sample-builds")
 
 
 def typescript_programs(
-    sdk_root: Path, samples: Mapping[tuple[str, str], str]
+    sdks: Mapping[str, Path], sdk_root: Path, samples: Mapping[tuple[str, str], str]
 ) -> dict[str, list[str]]:
     """Compile the SDK and every TypeScript sample with one `tsc`; operationId -> node command."""
     from citcall_contract.publishing.npm_tools import NpmToolMissing, tool
@@ -159,12 +131,14 @@ def typescript_programs(
     except NpmToolMissing as exc:
         missing(str(exc))
     node = require("node", "Node.js is not installed (tsc and the samples run on it)")
+    sdk = sdks["typescript-fetch"]
     work = sdk_root / "typescript"
-    out = work / "build"
+    out = sdk_root / "typescript-build"
+    (work / "samples").mkdir(parents=True, exist_ok=True)
     for op_id in OPERATIONS:
-        (work / "samples").mkdir(exist_ok=True)
         (work / "samples" / f"{op_id}.ts").write_text(samples[op_id, "typescript"])
     package = sdk_names().typescript_package
+    root = Path(os.path.commonpath([work, sdk]))
     config = {
         "compilerOptions": {
             "target": "ES2020",
@@ -173,60 +147,46 @@ def typescript_programs(
             "lib": ["ES2020", "DOM"],
             "strict": True,
             "skipLibCheck": True,
-            "rootDir": str(work),
+            "rootDir": str(root),
             "outDir": str(out),
             "baseUrl": str(work),
-            "paths": {package: ["sdk/src/index.ts"]},
+            "paths": {package: [str(sdk / "src" / "index.ts")]},
         },
         "files": [f"samples/{op_id}.ts" for op_id in OPERATIONS],
     }
     (work / "tsconfig.json").write_text(json.dumps(config))
     run([str(tsc), "-p", str(work)], work)
-    shim = out / "node_modules" / package
-    shim.mkdir(parents=True)
-    (shim / "index.js").write_text('module.exports = require("../../sdk/src/index.js");\n')
-    return {op_id: [node, str(out / "samples" / f"{op_id}.js")] for op_id in OPERATIONS}
+    built = out / work.relative_to(root)
+    shim = built / "node_modules" / package
+    shim.mkdir(parents=True, exist_ok=True)
+    index = out / sdk.relative_to(root) / "src" / "index.js"
+    (shim / "index.js").write_text(f"module.exports = require({json.dumps(str(index))});\n")
+    return {op_id: [node, str(built / "samples" / f"{op_id}.js")] for op_id in OPERATIONS}
 
 
-def go_env(tmp: Path) -> dict[str, str]:
-    """No module proxy, no checksum database, no toolchain download.
-
-    The build cache is Go's own (or `$GOCACHE`): the standard library is compiled once per
-    machine, not once per run.
-    """
-    return {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(tmp / "gopath"),
-        "CGO_ENABLED": "0",
-    }
-
-
-def go_programs(sdk_root: Path, samples: Mapping[tuple[str, str], str]) -> dict[str, list[str]]:
+def go_programs(
+    sdks: Mapping[str, Path], sdk_root: Path, samples: Mapping[tuple[str, str], str]
+) -> dict[str, list[str]]:
     """Every Go sample as a `main` package in the SDK's module, built by one `go build`."""
     go = require("go", "Go is not installed (Debian package `golang-go`, installed by .ci/run)")
-    module_dir = sdk_root / "go"
-    env = go_env(sdk_root)
-    # go.mod names the Go release the generator targets; declare the local one, as
-    # tests/publishing/sdk does, so no toolchain is fetched.
-    local = run([go, "env", "GOVERSION"], module_dir, **env).strip().removeprefix("go")
-    go_mod = module_dir / "go.mod"
-    go_mod.write_text(
-        re.sub(r"(?m)^go \S+$", f"go {'.'.join(local.split('.')[:2])}", go_mod.read_text())
-    )
+    module_dir = sdks["go"]
+    env = go_env(sdk_root)  # the SDK tests' settings: no proxy, Go's own build cache
+    declare_local_go(module_dir, go, env)
     assert run([go, "list", "-m"], module_dir, **env).strip() == sdk_names().go_module
+    packages = []
     for op_id in OPERATIONS:
-        program = module_dir / "cmd" / op_id / "main.go"
-        program.parent.mkdir(parents=True)
+        program = module_dir / "cmd" / "samples" / op_id / "main.go"
+        program.parent.mkdir(parents=True, exist_ok=True)
         program.write_text(samples[op_id, "go"])
+        packages.append(f"./cmd/samples/{op_id}")
     binaries = sdk_root / "go-bin"
-    run([go, "build", "-o", f"{binaries}/", "./cmd/..."], module_dir, **env)
+    run([go, "build", "-o", f"{binaries}/", *packages], module_dir, **env)
     return {op_id: [str(binaries / op_id)] for op_id in OPERATIONS}
 
 
-def php_programs(sdk_root: Path, samples: Mapping[tuple[str, str], str]) -> dict[str, list[str]]:
+def php_programs(
+    sdks: Mapping[str, Path], sdk_root: Path, samples: Mapping[tuple[str, str], str]
+) -> dict[str, list[str]]:
     """Every PHP sample run from the folder holding the SDK at `sdk/php`, as the sample says.
 
     The SDK's own `autoload.php` loads it when the generator ships one; otherwise a tiny
@@ -238,7 +198,7 @@ def php_programs(sdk_root: Path, samples: Mapping[tuple[str, str], str]) -> dict
         if not Path(autoloader).is_file():
             missing(f"{autoloader} is missing (Debian php-guzzlehttp-guzzle, -psr7)")
     work = sdk_root / "php-work"
-    sdk = sdk_root / "php"
+    sdk = sdks["php"]
     composer = json.loads((sdk / "composer.json").read_text())
     [(namespace, folder)] = composer["autoload"]["psr-4"].items()
     assert namespace.rstrip("\\") == sdk_names().php_namespace
@@ -266,12 +226,14 @@ BUILDERS = {"typescript": typescript_programs, "go": go_programs, "php": php_pro
 
 @pytest.fixture(scope="session")
 def programs(
-    sdk_root: Path, samples: Mapping[tuple[str, str], str]
+    sdks: dict[str, Path], sdk_root: Path, samples: Mapping[tuple[str, str], str]
 ) -> dict[str, dict[str, list[str]] | BaseException]:
     """language -> (operationId -> command), built side by side; a language whose tool is
     missing holds the skip (or failure) its tests raise."""
     with ThreadPoolExecutor(max_workers=len(BUILDERS)) as pool:
-        futures = {lang: pool.submit(build, sdk_root, samples) for lang, build in BUILDERS.items()}
+        futures = {
+            lang: pool.submit(build, sdks, sdk_root, samples) for lang, build in BUILDERS.items()
+        }
     built: dict[str, dict[str, list[str]] | BaseException] = {}
     for language, future in futures.items():
         error = future.exception()

@@ -151,13 +151,13 @@ def test_python_imports_and_parses_every_named_response_example(sdks: dict[str, 
     }
     script = """
 import inspect, json, sys
-import citcall_sdk
-from citcall_sdk.models.response_code import ResponseCode
+import citcall_gateway
+from citcall_gateway.models.response_code import ResponseCode
 
 operations = json.loads(sys.argv[1])
 methods = {
     name
-    for _, api in inspect.getmembers(citcall_sdk, inspect.isclass)
+    for _, api in inspect.getmembers(citcall_gateway, inspect.isclass)
     if api.__name__.endswith("Api")
     for name, _ in inspect.getmembers(api, inspect.isfunction)
 }
@@ -172,7 +172,7 @@ def parse(cls, example):
 
 parsed = {}
 for op_id, (method, model, examples) in operations.items():
-    cls = getattr(citcall_sdk, model)
+    cls = getattr(citcall_gateway, model)
     parsed[op_id] = {"method": method in methods, "examples": [parse(cls, e) for e in examples]}
 print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": parsed}))
 """
@@ -209,11 +209,91 @@ def test_php_loads_without_composer_and_has_the_rc_enum(sdks: dict[str, Path]) -
     assert not (out / "vendor").exists()
     script = r"""
         require $argv[1];
-        $names = (new ReflectionClass('OpenAPI\Client\Model\ResponseCode'))->getConstants();
-        $model = OpenAPI\Client\ObjectSerializer::deserialize(
-            json_decode('{"rc":"00","price":450}'), '\OpenAPI\Client\Model\SmsResponse');
+        $names = (new ReflectionClass('Citcall\Gateway\Model\ResponseCode'))->getConstants();
+        $model = Citcall\Gateway\ObjectSerializer::deserialize(
+            json_decode('{"rc":"00","price":450}'), '\Citcall\Gateway\Model\SmsResponse');
+        $request = Citcall\Gateway\ObjectSerializer::deserialize(
+            json_decode('{"msisdn":"6281234567890","gateway":0}'),
+            '\Citcall\Gateway\Model\MiscallRequest');
         echo json_encode(['names' => $names, 'rc' => $model->getRc(),
-            'price' => $model->getPrice(), 'guzzle' => class_exists('GuzzleHttp\Client')]);
+            'price' => $model->getPrice(), 'guzzle' => class_exists('GuzzleHttp\Client'),
+            'request' => Citcall\Gateway\ObjectSerializer::sanitizeForSerialization($request)]);
     """
     printed = json.loads(run([php, "-r", script, str(out / "autoload.php")], out))
+    request = printed.pop("request")
     assert printed == {"names": RC_NAMES, "rc": "00", "price": 450, "guzzle": True}
+    # Built from a dict without `retry`: no `"retry": null` (the gateway refuses it, rc 7).
+    assert "retry" not in request
+    assert request["gateway"] == 0
+
+
+# --- names and READMEs --------------------------------------------------------------------------
+
+
+def test_each_sdk_carries_citcalls_names_not_the_generators(sdks: dict[str, Path]) -> None:
+    package = json.loads((sdks["typescript-fetch"] / "package.json").read_text("utf-8"))
+    assert package["name"] == "@citcall/gateway"
+    assert package["version"] == spec.load_spec()["info"]["version"]
+    go_mod = (sdks["go"] / "go.mod").read_text("utf-8")
+    assert go_mod.splitlines()[0] == "module github.com/citcall/citcall-go"
+    composer = json.loads((sdks["php"] / "composer.json").read_text("utf-8"))
+    assert composer["name"] == "citcall/gateway"
+    assert list(composer["autoload"]["psr-4"]) == ["Citcall\\Gateway\\"]
+    assert (sdks["python"] / "citcall_gateway" / "api_client.py").is_file()
+    for sdk in sdks.values():
+        text = "".join(
+            p.read_text("utf-8", errors="replace") for p in sdk.rglob("*.*") if p.is_file()
+        )
+        for placeholder in ("GIT_USER_ID", "GIT_REPO_ID", "OpenAPI\\Client", "openapi_client"):
+            assert placeholder not in text, (sdk.name, placeholder)
+
+
+@pytest.mark.parametrize("generator", ["typescript-fetch", "go", "php", "python"])
+def test_each_readme_shows_install_both_auth_schemes_and_success(
+    sdks: dict[str, Path], generator: str
+) -> None:
+    readme = (sdks[generator] / "README.md").read_text("utf-8")
+    head = readme.split("## The generator's reference", 1)[0]
+    assert "## Install" in head
+    assert "Apikey" in head
+    assert "Basic" in head
+    assert '`0` or `"00"` is success' in head
+    assert "## The generator's reference" in readme, "the generator's own text is kept"
+
+
+def test_the_python_readme_runs_against_the_sandbox(sdks: dict[str, Path]) -> None:
+    """The README's Python blocks, aimed at a sandbox: send, verify with the OTP, success."""
+    from citcall_contract.publishing.sdk_readme import GATEWAY
+    from citcall_contract.sandbox import SandboxConfig, SandboxServer
+
+    readme = (sdks["python"] / "README.md").read_text("utf-8")
+    head = readme.split("## The generator's reference", 1)[0]
+    code = "\n".join(re.findall(r"```python\n(.*?)```", head, re.S))
+    with SandboxServer(SandboxConfig(api_key="readme-key"), host="127.0.0.1", port=0) as server:
+        program = (
+            code.replace(GATEWAY, server.base_url)
+            .replace("YOUR_API_KEY", "readme-key")
+            .replace("typed_code", "sent.token[-4:]")
+        )
+        program += "\nprint(valid)\n"
+        printed = run(
+            [sys.executable, "-c", program], sdks["python"], PYTHONPATH=str(sdks["python"])
+        )
+        assert printed.split() == ["True"]
+        [send] = server.sends("6281234567890", "asyncMiscall")
+        assert send["rc"] == 0
+
+
+def test_a_python_request_from_a_dict_sends_only_its_fields(sdks: dict[str, Path]) -> None:
+    script = (
+        "import json, citcall_gateway as sdk\n"
+        "request = sdk.MiscallRequest.from_dict({'msisdn': '6281234567890', 'gateway': 0})\n"
+        "print(request.to_json())\n"
+        "answer = sdk.VerifyResponse.from_dict({'rc': '00', 'token': None})\n"
+        "print(answer.to_json())\n"
+    )
+    printed = run([sys.executable, "-c", script], sdks["python"], PYTHONPATH=str(sdks["python"]))
+    request, answer = (json.loads(line) for line in printed.splitlines())
+    assert "retry" not in request  # the gateway refuses `"retry": null` with rc 7
+    assert request["gateway"] == 0
+    assert answer == {"rc": "00", "token": None}, "a field the spec makes nullable stays null"

@@ -53,10 +53,13 @@ function model(string $ns, string $name, array $value): object
     return ($ns . '\\ObjectSerializer')::deserialize(json_decode(json_encode($value)), '\\' . $class);
 }
 
-/** A request model from its fields, as users build them (the constructor takes the fields). */
+/**
+ * A request model from its wire JSON, as users build one from a dict: fields it was not
+ * given must not be sent (a `"retry": null` is refused by the gateway with rc 7).
+ */
 function request(string $ns, string $name, array $body): object
 {
-    return new ($ns . '\\Model\\' . $name)($body);
+    return model($ns, $name, $body);
 }
 
 function call(string $ns, object $config, string $operation, array $body): object

@@ -54,11 +54,11 @@ def call(api_client: Any, operation: str, body: dict[str, Any]) -> Any:
     missed = sdk.MissedCallOTPApi(api_client)
     sms = sdk.SMSApi(api_client)
     calls: dict[str, Callable[[], Any]] = {
-        "asyncMiscall": lambda: missed.async_miscall(sdk.MiscallRequest(**body)),
-        "motp": lambda: missed.motp(sdk.MiscallRequest(**body)),
-        "syncMiscall": lambda: missed.sync_miscall(sdk.CallRequest(**body)),
-        "sendSms": lambda: sms.send_sms(sdk.SmsRequest(**body)),
-        "sendSmsOtp": lambda: sms.send_sms_otp(sdk.SmsOtpRequest(**body)),
+        "asyncMiscall": lambda: missed.async_miscall(sdk.MiscallRequest.from_dict(body)),
+        "motp": lambda: missed.motp(sdk.MiscallRequest.from_dict(body)),
+        "syncMiscall": lambda: missed.sync_miscall(sdk.CallRequest.from_dict(body)),
+        "sendSms": lambda: sms.send_sms(sdk.SmsRequest.from_dict(body)),
+        "sendSmsOtp": lambda: sms.send_sms_otp(sdk.SmsOtpRequest.from_dict(body)),
     }
     return calls[operation]()
 

@@ -1,4 +1,8 @@
-"""The four conformance-tested SDKs, generated once per session through the CLI."""
+"""The four conformance-tested SDKs, generated once per session through the CLI.
+
+The SDK tests (build, conformance) and the reference's code-sample tests share them, so
+`tox -e sdk` runs the generator once per language.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ import pytest
 
 from citcall_contract.cli import main
 from citcall_contract.publishing.conformance.targets import TARGETS
-
-from .sdk_support import require
+from tests.publishing.sdk.sdk_support import require
 
 
 @pytest.fixture(scope="session")
