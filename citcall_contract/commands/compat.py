@@ -23,12 +23,12 @@ HELP = "Fail when the spec breaks its last release without a major version bump.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from citcall_contract.contract.compat.render import FORMATS
+
     parser.add_argument(
         "--against", metavar="OLD", help="a spec file or git revision instead of the last snapshot"
     )
-    parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="report format"
-    )
+    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="report format")
     parser.add_argument("--instances", type=int, default=25, metavar="N", help=argparse.SUPPRESS)
 
 
@@ -62,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
             instances=max(args.instances, 0),
             recorded=recorded if recorded.is_dir() else None,
         )
-    except (SpecSourceError, ReleaseError) as exc:
+    except SpecSourceError as exc:  # could not check
+        print(f"compat: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:  # a version that is not semver: a finding
         print(f"compat: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(render(report, args.format))

@@ -15,13 +15,13 @@ HELP = "Classify the changes between two versions of the spec (files or git revi
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from citcall_contract.contract.compat.render import FORMATS
+
     parser.add_argument(
         "old", metavar="OLD", help="spec file or git revision (e.g. v3.0.0, HEAD~1)"
     )
     parser.add_argument("new", metavar="NEW", help="spec file or git revision")
-    parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
-    )
+    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="output format")
     parser.add_argument(
         "--fail-on",
         choices=("breaking", "never"),

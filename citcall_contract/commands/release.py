@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
             problems = gate(report, str(last[0]), working.version)
             if problems:
                 raise ReleaseError("; ".join(problems))
-    except (SpecSourceError, ReleaseError) as exc:
+    except SpecSourceError as exc:  # could not check
+        print(f"release: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:  # the gate refuses this version
         print(f"release: {exc}", file=sys.stderr)
         return 1
     date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
