@@ -354,12 +354,12 @@ def test_the_deadline_does_not_outlive_its_call():
     """The bound is per call: a later call (or other code on the thread) waits as usual."""
     from citcall_contract.client.deadline import CALL_DEADLINE
 
-    with hostile_server(trickling_head) as server:
-        with (
-            Citcall(API_KEY, base_url=server.base_url, deadline=0.3, retry=None) as client,
-            pytest.raises(CitcallOutcomeUnknownError),
-        ):
-            _miscall(client)
+    with (
+        hostile_server(trickling_head) as server,
+        Citcall(API_KEY, base_url=server.base_url, deadline=0.3, retry=None) as client,
+        pytest.raises(CitcallOutcomeUnknownError),
+    ):
+        _miscall(client)
     assert CALL_DEADLINE.get() is None
 
 

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from citcall_contract.client.callback_reports import callback_kinds, kind_alias, resolve_kind
 from citcall_contract.contract.receivers import payloads
 from citcall_contract.core import delivery
+from citcall_contract.core.printable import printable, printable_bytes
 from citcall_contract.core.redact import hide
 
 #: Columns of the table, in order.
@@ -227,7 +228,8 @@ def run_suite(
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
-                outcome = Outcome(case, answer, None if problem is None else hide(problem, secrets))
+                shown = None if problem is None else printable(hide(problem, secrets))
+                outcome = Outcome(case, answer, shown)
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -328,7 +330,7 @@ def describe_failure(outcome: Outcome) -> str:
     lines.append(f"  payload: {_shown_body(case.body)}")
     answer = outcome.answer
     if answer is not None and answer.status is not None:
-        lines.append(f"  answer: HTTP {answer.status} {_printable(answer.snippet(160))}")
+        lines.append(f"  answer: HTTP {answer.status} {printable_bytes(answer.body, 160)}")
     return "\n".join(lines)
 
 
@@ -340,14 +342,10 @@ def _shown_body(body: bytes) -> str:
     try:
         text = json.dumps(json.loads(body), ensure_ascii=True)
     except (ValueError, RecursionError):
-        text = _printable(body.decode("utf-8", errors="backslashreplace"))
+        text = printable_bytes(body)
     if len(text) > SHOWN_PAYLOAD:
         return f"{text[:SHOWN_PAYLOAD]}... ({len(body)} bytes in all)"
     return text
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 class ProgressPrinter:
