@@ -9,16 +9,15 @@ nothing a peer sends can move the cursor, recolour or retitle the user's termina
 from __future__ import annotations
 
 
-def printable(text: str) -> str:
-    """`text` with each unprintable character replaced by its escape."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+def printable(text: str, limit: int | None = None) -> str:
+    """`text` with each unprintable character replaced by its escape, cut to `limit`."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    if limit is not None and len(text) > limit:
+        return text[: max(limit - 3, 0)] + "..."
+    return text
 
 
 def printable_bytes(raw: bytes, limit: int | None = None) -> str:
     """`raw` as printable text (invalid UTF-8 as `\\xNN`), cut to `limit` characters."""
-    text = printable(raw.decode("utf-8", errors="backslashreplace"))
-    if limit is not None and len(text) > limit:
-        return text[: max(limit - 3, 0)] + "..."
-    return text
+    return printable(raw.decode("utf-8", errors="backslashreplace"), limit)

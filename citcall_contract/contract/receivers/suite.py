@@ -88,6 +88,8 @@ class Outcome:
     case: Case
     answer: delivery.DeliveryResult | None
     problem: str | None
+    #: The start of the answer's body as reports show it (secrets hidden, escaped).
+    shown_answer: str = ""
 
     @property
     def passed(self) -> bool:
@@ -210,7 +212,7 @@ def run_suite(
     for kind in kinds:  # refuse a bad target before anything is sent
         _check_target(target, kind, settings)
     trxids = _Trxids(settings)
-    secrets = _url_secrets(target)
+    secrets = url_secrets(target)
     result = SuiteResult(_shown_target(target))
     started = time.perf_counter()
     timeouts = 0
@@ -229,7 +231,7 @@ def run_suite(
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
                 shown = None if problem is None else printable(hide(problem, secrets))
-                outcome = Outcome(case, answer, shown)
+                outcome = Outcome(case, answer, shown, shown_answer(answer, secrets, 160))
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -279,17 +281,29 @@ def judge(case: Case, answer: delivery.DeliveryResult, timeout: float) -> str | 
     return None
 
 
-def _url_secrets(target: delivery.Target) -> list[str]:
-    """User name and password of a URL target: never shown, even if an error quotes them."""
+def url_secrets(target: delivery.Target) -> list[str]:
+    """User name, password and the Basic token httpx sends for them, of a URL target:
+    never shown, even if an error quotes them or the receiver echoes its headers."""
     if not isinstance(target, str):
         return []
-    from urllib.parse import urlsplit
+    import base64
+    from urllib.parse import unquote, urlsplit
 
     try:
         parts = urlsplit(target)
-        return [s for s in (parts.password, parts.username) if s]
     except ValueError:
         return []
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    if not user and not password:
+        return []
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return [s for s in (token, password, parts.password, user, parts.username) if s]
+
+
+def shown_answer(answer: delivery.DeliveryResult, secrets: Sequence[str], limit: int) -> str:
+    """The start of an answer's body for a terminal or a report: the target's secrets
+    hidden, control characters and invalid UTF-8 escaped (`core.printable`)."""
+    return printable(hide(answer.body.decode("utf-8", errors="backslashreplace"), secrets), limit)
 
 
 def _shown_target(target: delivery.Target) -> str:
@@ -330,7 +344,7 @@ def describe_failure(outcome: Outcome) -> str:
     lines.append(f"  payload: {_shown_body(case.body)}")
     answer = outcome.answer
     if answer is not None and answer.status is not None:
-        lines.append(f"  answer: HTTP {answer.status} {printable_bytes(answer.body, 160)}")
+        lines.append(f"  answer: HTTP {answer.status} {outcome.shown_answer}")
     return "\n".join(lines)
 
 

@@ -155,3 +155,27 @@ def test_verify_receiver_shows_the_answer_escaped(capsys, tmp_path):
     assert not any(control in out for control in TERMINAL_CONTROLS)
     assert "\\x1b[2J" in out
     ET.parse(junit)  # no control character made the XML invalid
+
+
+def echoing_receiver(environ, start_response):
+    """Echoes the Authorization header it got (a debugging receiver, or a hostile one)."""
+    start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+    return [f"you sent: {environ.get('HTTP_AUTHORIZATION', '')}".encode()]
+
+
+def test_the_receiver_url_user_info_never_shows(capsys, tmp_path):
+    """A receiver URL with user info sends it as Basic auth; an answer echoing it is shown
+    with the password and the Basic token hidden, by trigger and verify-receiver alike."""
+    import base64
+
+    token = base64.b64encode(b"hookuser:hook-s3cret-pw").decode()
+    junit = tmp_path / "junit.xml"
+    with serving(echoing_receiver) as base:
+        url = base.replace("http://", "http://hookuser:hook-s3cret-pw@") + "/hook"
+        assert main(["trigger", "sms", "--to", url]) == 1
+        args = ["verify-receiver", url, "--max-examples", "0", "--kind", "sms"]
+        assert main([*args, "--junit", str(junit)]) == 1
+    out = capsys.readouterr().out + junit.read_text(encoding="utf-8")
+    assert "you sent: Basic" in out
+    assert token not in out
+    assert "hook-s3cret-pw" not in out
