@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citcall_contract.commands import arguments
+
 if TYPE_CHECKING:
     from citcall_contract.contract.compat.document import Document
 
@@ -29,7 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--against", metavar="OLD", help="a spec file or git revision instead of the last snapshot"
     )
     parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="report format")
-    parser.add_argument("--instances", type=int, default=25, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--instances",
+        type=arguments.example_count,
+        default=25,
+        metavar="N",
+        help=argparse.SUPPRESS,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         report = diff(
             old,
             working,
-            instances=max(args.instances, 0),
+            instances=args.instances,
             recorded=recorded if recorded.is_dir() else None,
         )
     except SpecSourceError as exc:  # could not check

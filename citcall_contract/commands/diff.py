@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from citcall_contract.commands import arguments
+
 HELP = "Classify the changes between two versions of the spec (files or git revisions)."
 
 
@@ -36,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--instances",
-        type=int,
+        type=arguments.example_count,
         default=25,
         metavar="N",
         help="generated instances per changed schema for the by-example checks (0: none)",
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         old, new = load(args.old), load(args.new)
         if args.recorded is not None and not args.recorded.is_dir():
             raise SpecSourceError(f"--recorded {args.recorded}: not a directory")
-        report = diff(old, new, instances=max(args.instances, 0), recorded=args.recorded)
+        report = diff(old, new, instances=args.instances, recorded=args.recorded)
     except SpecSourceError as exc:
         print(f"diff: {exc}", file=sys.stderr)
         return 2

@@ -235,3 +235,20 @@ def test_recorded_bodies_that_match_no_operation_are_not_a_pass(tmp_path: Path, 
     spec = str(source_spec())
     assert main(["diff", spec, spec, "--instances", "0", "--recorded", str(folder.parent)]) == 2
     assert "nothing to check" in one_line_refusal(capsys)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diff", "a.yaml", "b.yaml", "--instances", "-1"],
+        ["diff", "a.yaml", "b.yaml", "--instances", "999999999"],
+        ["compat", "--instances", "-5"],
+        ["release", "--dry-run", "--date", "\x1b[31m2026-01-02"],
+        ["release", "--dry-run", "--date", "yesterday"],
+    ],
+)
+def test_bad_arguments_are_refused_by_the_parser(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as leaving:
+        main(argv)
+    assert leaving.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
