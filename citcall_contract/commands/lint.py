@@ -83,6 +83,7 @@ def check_document(spec: Path) -> list[str]:
     """
     import yaml
 
+    from citcall_contract.contract.compat.wellformed import NOWHERE, target
     from citcall_contract.spec.document import YAMLAliasError, parse_yaml
 
     try:
@@ -103,7 +104,7 @@ def check_document(spec: Path) -> list[str]:
     for where, ref, depth in _walk(document):
         if depth > MAX_DEPTH:
             return [f"error too-deep: nested deeper than {MAX_DEPTH} levels at {where}"]
-        if ref is not None and not _resolves(document, ref):
+        if ref is not None and target(document, ref) is NOWHERE:
             problems.append(f"error unresolved-ref: {ref!r} does not resolve, at {where}")
     return problems
 
@@ -123,20 +124,6 @@ def _walk(document: Any) -> Iterator[tuple[str, str | None, int]]:
         elif isinstance(node, list):
             yield where, None, depth
             stack.extend((v, f"{where}/{i}", depth + 1) for i, v in reversed(list(enumerate(node))))
-
-
-def _resolves(document: Any, ref: str) -> bool:
-    node = document
-    pointer = ref.removeprefix("#").removeprefix("/")
-    for raw in pointer.split("/") if pointer else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
 
 
 def check_openapi_schema(root: Path, spec: Path) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from citcall_contract.contract.compat.document import Document, SpecSourceError
 from citcall_contract.contract.compat.endpoints import endpoints
 from citcall_contract.contract.compat.model import Audience, Change
+from citcall_contract.contract.compat.sources import read_file
 from citcall_contract.core import strict_json
 from citcall_contract.core.printable import printable
 from citcall_contract.spec.validators import error_location
@@ -96,13 +97,7 @@ def recorded_changes(
 
 
 def _read_body(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BODY_BYTES + 1)
-    except OSError as exc:
-        raise SpecSourceError(f"{printable(str(path))}: cannot read ({exc.strerror})") from None
-    if len(raw) > MAX_BODY_BYTES:
-        raise SpecSourceError(f"{printable(str(path))}: larger than {MAX_BODY_BYTES} bytes")
+    raw = read_file(path, MAX_BODY_BYTES)
     try:
         return strict_json.loads(raw)
     except ValueError as exc:  # not UTF-8, not JSON, NaN, nested too deeply

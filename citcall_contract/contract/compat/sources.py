@@ -31,18 +31,20 @@ def read_source(source: str, root: Path | None = None) -> bytes:
     """The bytes of a spec file, or of the spec at a git revision (`REV` or `REV:PATH`)."""
     path = Path(source)
     if path.is_file():
-        return _read_file(path, source)
+        return read_file(path, MAX_SPEC_BYTES, source)
     return _read_revision(source, root)
 
 
-def _read_file(path: Path, source: str) -> bytes:
+def read_file(path: Path, limit: int, shown_as: str | None = None) -> bytes:
+    """A file's bytes, at most `limit` of them (SpecSourceError past it), read once."""
+    name = printable(str(path) if shown_as is None else shown_as)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_SPEC_BYTES + 1)
+            raw = handle.read(limit + 1)
     except OSError as exc:
-        raise SpecSourceError(f"{printable(source)}: cannot read ({exc.strerror})") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise SpecSourceError(f"{printable(source)}: larger than {MAX_SPEC_BYTES} bytes")
+        raise SpecSourceError(f"{name}: cannot read ({exc.strerror})") from None
+    if len(raw) > limit:
+        raise SpecSourceError(f"{name}: larger than {limit} bytes")
     return raw
 
 

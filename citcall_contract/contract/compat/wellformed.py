@@ -143,7 +143,7 @@ def _every_ref_resolves(document: Mapping[str, Any]) -> None:
         node, where = stack.pop()
         if isinstance(node, Mapping):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#") and _pointer(document, ref) is None:
+            if isinstance(ref, str) and ref.startswith("#") and target(document, ref) is NOWHERE:
                 raise Malformed(f"{where}/$ref {ref!r} points to nothing")
             stack.extend((v, f"{where}/{_escape(str(k))}") for k, v in node.items())
         elif isinstance(node, list):
@@ -207,13 +207,18 @@ class _Walk:
         if (ref, kind) in self.followed:
             return
         self.followed.add((ref, kind))
-        target = _pointer(self.document, ref)
-        if target is None:
+        found = target(self.document, ref)
+        if found is NOWHERE:
             raise Malformed(f"{where}/$ref {ref!r} points to nothing")
-        self.check(target, kind, ref, depth + 1)
+        self.check(found, kind, ref, depth + 1)
 
 
-def _pointer(document: Mapping[str, Any], ref: str) -> Any:
+#: What `target` answers for a pointer that leads nowhere (None is a node: `x: null`).
+NOWHERE = object()
+
+
+def target(document: Any, ref: str) -> Any:
+    """The node a local `$ref` (`#/a/b~1c/0`) points at, or NOWHERE."""
     node: Any = document
     path = ref.removeprefix("#").removeprefix("/")
     for raw in path.split("/") if path else []:
@@ -223,7 +228,7 @@ def _pointer(document: Mapping[str, Any], ref: str) -> Any:
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return None
+            return NOWHERE
     return node
 
 
