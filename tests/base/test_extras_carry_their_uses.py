@@ -128,11 +128,12 @@ def test_the_pytest_extra_runs_the_receiver_suite(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["diff", str(source_spec()), str(source_spec()), "--instances", "3"],
+        ["diff", "SPEC", "SPEC", "--instances", "3"],
         ["verify-receiver", "http://127.0.0.1:9/hook", "--kind", "sms", "--max-examples", "2"],
     ],
 )
 def test_the_contract_extra_runs_its_commands(command: list[str]) -> None:
+    command = [str(source_spec()) if arg == "SPEC" else arg for arg in command]
     result = run_hidden(WITHOUT_MODULES, hidden_without("contract"), *command)
     assert "extra" not in result.stderr, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
