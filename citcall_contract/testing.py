@@ -21,6 +21,7 @@ when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -89,6 +90,17 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return marker_options(request.node)
 
 
+@contextlib.contextmanager
+def _options_in_one_line() -> Iterator[None]:
+    """A misspelt or refused sandbox option fails the test in one line naming it."""
+    from citcall_contract.fixtures.options import SandboxOptionError
+
+    try:
+        yield
+    except SandboxOptionError as exc:
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
+
+
 @pytest.fixture
 def citcall_base_urls() -> Sequence[str]:
     """Gateway addresses `citcall_mock` answers on: every server of the spec."""
@@ -105,7 +117,9 @@ def citcall_mock(
     _require("pytest", "citcall_mock")
     from citcall_contract.fixtures.mock import mocking
 
-    with mocking(citcall_base_urls, _options(request)) as mock:
+    with contextlib.ExitStack() as stack:
+        with _options_in_one_line():
+            mock = stack.enter_context(mocking(citcall_base_urls, _options(request)))
         yield mock
     if mock.violations and mock.strict:
         pytest.fail("requests that break the Citcall spec:\n" + "\n".join(mock.violations))
@@ -118,7 +132,10 @@ def citcall_sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxHandle]:
     from citcall_contract.client.retry import sleeping_with
     from citcall_contract.fixtures.sandbox import running_sandbox
 
-    with running_sandbox(_options(request)) as handle, sleeping_with(_no_wait):
+    with contextlib.ExitStack() as stack:
+        with _options_in_one_line():
+            handle = stack.enter_context(running_sandbox(_options(request)))
+        stack.enter_context(sleeping_with(_no_wait))
         yield handle
 
 
@@ -147,7 +164,9 @@ def citcall_sandbox_session(
     _require("sandbox", "citcall_sandbox_session")
     from citcall_contract.fixtures.sandbox import running_sandbox
 
-    with running_sandbox(citcall_sandbox_session_options) as handle:
+    with contextlib.ExitStack() as stack:
+        with _options_in_one_line():
+            handle = stack.enter_context(running_sandbox(citcall_sandbox_session_options))
         yield handle
 
 

@@ -88,20 +88,47 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
 
 
 def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
-    """Constructor arguments from the environment (only the variables that are set)."""
-    api_key = environ.get(ENV_API_KEY, "").strip()
-    if not api_key:
+    """Constructor arguments from the environment (only the variables that are set).
+
+    A variable that is set but empty or blank is an error naming it, never "not set":
+    an empty `CITCALL_BASE_URL` (a template whose substitution failed) would otherwise
+    send staging traffic to the billed production host.
+    """
+    api_key = _set(environ, ENV_API_KEY, "it must hold the Citcall API key")
+    if api_key is None:
         raise CitcallInputError(ENV_API_KEY, "is not set (the Citcall API key)")
     settings: dict[str, Any] = {"api_key": api_key}
-    userid = environ.get(ENV_USERID, "").strip()
-    if userid:
+    userid = _set(environ, ENV_USERID, "unset it for Apikey auth")
+    if userid is not None:
         settings["userid"] = userid
-    raw_urls = environ.get(ENV_BASE_URL, "")
-    urls = [url.strip() for url in raw_urls.split(",") if url.strip()]
-    if urls:
-        settings["base_url"] = urls
-    elif raw_urls.strip():
-        raise CitcallInputError(ENV_BASE_URL, "holds no URL")
+    raw_urls = _set(environ, ENV_BASE_URL, f"unset it for the default, {DEFAULT_BASE_URL}")
+    if raw_urls is not None:
+        settings["base_url"] = _env_urls(raw_urls)
     if _flag(environ, ENV_ALLOW_INSECURE_HTTP):
         settings["allow_insecure_http"] = True
     return settings
+
+
+def _set(environ: Mapping[str, str], name: str, when_empty: str) -> str | None:
+    """The variable's value (stripped), None when it is not set at all."""
+    if name not in environ:
+        return None
+    value = environ[name].strip()
+    if not value:
+        raise CitcallInputError(name, f"is set but empty; {when_empty}")
+    return value
+
+
+def _env_urls(raw: str) -> list[str]:
+    """`CITCALL_BASE_URL` split at commas; an empty or unusable item names the variable."""
+    items = [item.strip() for item in raw.split(",")]
+    for number, item in enumerate(items, 1):
+        where = f"item {number} of {len(items)}" if len(items) > 1 else "its value"
+        if not item:
+            raise CitcallInputError(ENV_BASE_URL, f"{where} is empty (a blank substitution?)")
+        try:
+            check_base_url(item, allow_insecure_http=True)  # the http rule is the client's
+        except CitcallInputError as exc:
+            problem = str(exc).removeprefix("base_url: ")
+            raise CitcallInputError(ENV_BASE_URL, f"{where}: {problem}") from None
+    return items

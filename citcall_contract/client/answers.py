@@ -1,13 +1,16 @@
-"""Reading the gateway's answers: JSON that cannot crash the parser, success bodies checked.
+"""The gateway's answers: their size cap, and success bodies checked against the spec.
 
-A success `rc` promises the fields the operation's response schema requires on success
-(`trxid`, `token`...); a body that breaks that promise is refused rather than returned
-half-filled. The spec's validator (`citcall_contract.spec`) is the authority. Walking a
-body through it costs ~0.2 ms, so when jsonschema-rs is installed (the `sandbox` extra
-brings it) a copy of the same schema compiled by it answers the common case, "valid";
-whenever it does not accept a body, the spec's validator decides and names the error.
-The fast path is used only for schemas without `format`, so it can never widen what
-the spec's validator accepts.
+Parsing the JSON is `citcall_contract.core.strict_json`'s job (NaN, Infinity and deep
+nesting are a plain ValueError there, for the facade, the sandbox and `parse_callback`
+alike); this module says what a parsed success body must hold. A success `rc` promises
+the fields the operation's response schema requires on success (`trxid`, `token`...);
+a body that breaks that promise is refused rather than returned half-filled. The spec's
+validator (`citcall_contract.spec`) is the authority. Walking a body through it costs
+~0.2 ms, so when jsonschema-rs is installed (the `sandbox` extra brings it) a copy of
+the same schema compiled by it answers the common case, "valid"; whenever it does not
+accept a body, the spec's validator decides and names the error. The fast path is used
+only for schemas without `format`, so it can never widen what the spec's validator
+accepts.
 """
 
 from __future__ import annotations

@@ -1,6 +1,22 @@
 """Exceptions of the facade, and the mapping from an rc to its exception class.
 
-The classes group rc values by the category the spec gives each code
+The hierarchy (a test holds this tree against the classes):
+
+    CitcallError                      every error the facade raises
+    ├── CitcallInputError             an argument refused before anything was sent (ValueError)
+    ├── CallbackError                 a callback body the spec does not allow (ValueError)
+    ├── CitcallConnectionError        the request never reached the gateway: safe to resend
+    ├── CitcallOutcomeUnknownError    it may have been processed: reconcile, never resend blindly
+    │   └── CitcallResponseError      an answer that is not the gateway's JSON (status, shape)
+    └── CitcallAPIError               the gateway answered an rc other than success
+        ├── CitcallAuthError          category `auth`: credentials refused
+        ├── CitcallInvalidRequestError  category `invalid_request`: the content refused
+        ├── CitcallBalanceError       category `balance`: the balance does not cover it
+        ├── CitcallUnavailableError   category `unavailable`: nothing processed, retried first
+        ├── CitcallVerificationError  category `verification`: an OTP check failed
+        └── CitcallUnknownError       category `unknown`: the gateway's own "failed"
+
+The `CitcallAPIError` subclasses group rc values by the category the spec gives each code
 (`x-enum-categories` of `ResponseCode`), so the rc table itself is never copied here:
 a code moves between classes by editing the YAML.
 """

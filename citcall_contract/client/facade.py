@@ -20,10 +20,10 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
 import httpx
 
@@ -39,6 +39,7 @@ from citcall_contract.client.addresses import (
     settings_from_env,
 )
 from citcall_contract.client.answers import MAX_ANSWER_BYTES
+from citcall_contract.client.deadline import CALL_DEADLINE
 from citcall_contract.client.errors import (
     CitcallAPIError,
     CitcallConnectionError,
@@ -116,6 +117,86 @@ class _TryAgain(Exception):
         self.reason = reason
         self.hosts = hosts
         self.unavailable = unavailable
+
+
+@dataclass(slots=True)
+class _Send:
+    """Step: send `request` to host `index`; the reply is the streamed response."""
+
+    request: httpx.Request
+    index: int
+
+
+class _Read:
+    """Step: read the body of `response`; the reply is its bytes.
+
+    The driver calls `start`, `add` per chunk and `content`; the body is capped at
+    MAX_ANSWER_BYTES and by the call's deadline, and refused when encoded.
+    """
+
+    __slots__ = ("_chunks", "_size", "call", "core", "deadline_at", "index", "response")
+
+    def __init__(
+        self,
+        core: _Core,
+        call: _Call[Any],
+        response: httpx.Response,
+        index: int,
+        deadline_at: float,
+    ) -> None:
+        self.core, self.call, self.response = core, call, response
+        self.index, self.deadline_at = index, deadline_at
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def start(self) -> None:
+        self.core.before_body(self.call, self.response, self.index, self.deadline_at)
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        self._chunks.append(chunk)
+        if self._size > MAX_ANSWER_BYTES:
+            status = self.response.status_code
+            raise self.core.too_large(self.call, status, b"".join(self._chunks), self.index)
+        if time.monotonic() > self.deadline_at:
+            raise self.core.deadline_passed(self.call, self.index)
+
+    def content(self) -> bytes:
+        return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+
+
+@dataclass(slots=True)
+class _Wait:
+    """Step: wait `seconds` before the next attempt; no reply."""
+
+    seconds: float
+
+
+_Step = _Send | _Read | _Wait
+
+
+class _Plan(Generic[T]):
+    """A call's plan as its driver advances it: the next step, then the result."""
+
+    __slots__ = ("_result", "_steps")
+
+    def __init__(self, steps: Generator[_Step, Any, T]) -> None:
+        self._steps = steps
+        self._result: T | None = None
+
+    def next(
+        self, reply: httpx.Response | bytes | None = None, failure: Exception | None = None
+    ) -> _Step | None:
+        """The next step, given the last one's reply or failure; None when the plan is done."""
+        try:
+            return self._steps.throw(failure) if failure else self._steps.send(reply)
+        except StopIteration as done:
+            self._result = done.value
+            return None
+
+    def result(self) -> T:
+        """What the plan returned (once `next` has returned None)."""
+        return cast(T, self._result)
 
 
 class _RequestModel(Protocol):
@@ -212,9 +293,10 @@ class _Core:
         hosts = self.shown_hosts[0] if len(self.shown_hosts) == 1 else list(self.shown_hosts)
         return f"{cls_name}(base_url={hosts!r}, auth={self.scheme}{who})"
 
-    # Request building: checks first, so bad input never reaches the wire.
+    # Building a call: checks first, so bad input never reaches the wire. Nothing is sent
+    # here; `plan` sends.
 
-    def miscall(
+    def build_miscall(
         self,
         msisdn: object,
         gateway: object,
@@ -239,7 +321,7 @@ class _Core:
         )
         return _prepare(operation, body, number, MiscallResponse.from_dict)
 
-    def sms(
+    def build_sms(
         self, msisdn: object, text: object, senderid: object, callback_url: object
     ) -> _Call[SmsResponse]:
         number = normalize_msisdn(msisdn)
@@ -255,7 +337,7 @@ class _Core:
             body.callback_url = url
         return _prepare("sendSms", body, number, SmsResponse.from_dict)
 
-    def sms_otp(
+    def build_sms_otp(
         self,
         msisdn: object,
         text: object,
@@ -285,7 +367,7 @@ class _Core:
         )
         return _prepare("sendSmsOtp", body, number, SmsResponse.from_dict)
 
-    def verify(self, trxid: object, msisdn: object, token: object) -> _Call[VerifyResponse]:
+    def build_verify(self, trxid: object, msisdn: object, token: object) -> _Call[VerifyResponse]:
         transaction = inputs.check_trxid(trxid)
         number = normalize_msisdn(msisdn)
         code = inputs.check_otp_code(token)
@@ -302,7 +384,48 @@ class _Core:
             raise CitcallInputError("limit_try", "only applies with valid_time (the OTP is kept)")
         return keep, tries
 
-    # Sending: which URL, how long each wait may take.
+    # Sending: one plan for both clients. It never touches the network: it yields the
+    # steps a driver performs (send a request, read a body, wait before a retry) and gets
+    # back each result or the transport error it raised, so the retry, failover and
+    # outcome rules are written once and `Citcall` and `AsyncCitcall` differ only in
+    # how they perform a step.
+
+    def plan(
+        self, http: httpx.Client | httpx.AsyncClient, call: _Call[T], deadline_at: float
+    ) -> Generator[_Step, Any, T]:
+        """Every attempt of `call`; another only when nothing can have been processed."""
+        attempt = 0
+        while True:
+            attempt += 1
+            call.attempt = attempt
+            try:
+                return (yield from self._round(http, call, deadline_at))
+            except _TryAgain as again:
+                outcome = self.retry_delay(call, again, attempt, deadline_at)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            yield _Wait(outcome)
+
+    def _round(
+        self, http: httpx.Client | httpx.AsyncClient, call: _Call[T], deadline_at: float
+    ) -> Generator[_Step, Any, T]:
+        """One round over the hosts: the next host only when the request never left."""
+        for index in range(len(self.hosts)):
+            request = self.host_request(http, call, index, deadline_at)
+            try:
+                response = yield _Send(request, index)
+            except httpx.RequestError as exc:
+                if self.fails_over(call, exc, index):
+                    continue
+                raise self.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
+            try:
+                content = yield _Read(self, call, response, index, deadline_at)
+            except httpx.RequestError as exc:
+                raise self.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
+            return self.read(call, response.status_code, content, index)
+        raise AssertionError("unreachable: the last host never fails over")
+
+    # Which URL, how long each wait may take.
 
     def deadline_at(self) -> float:
         return time.monotonic() + self.deadline
@@ -314,7 +437,7 @@ class _Core:
             found = self._urls[key] = httpx.URL(f"{self.hosts[index]}/{path}")
         return found
 
-    def build(
+    def host_request(
         self,
         http: httpx.Client | httpx.AsyncClient,
         call: _Call[Any],
@@ -499,6 +622,11 @@ class _Core:
         return error
 
 
+def _env_options(environ: Mapping[str, str] | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Constructor arguments from the environment, `options` winning."""
+    return {**settings_from_env(os.environ if environ is None else environ), **options}
+
+
 def _cap(wait: float | None, remaining: float) -> float:
     return remaining if wait is None else min(wait, remaining)
 
@@ -522,8 +650,10 @@ class Citcall:
     `Authorization: Apikey <api_key>`. `base_url` is one URL or a sequence (primary
     first; the next is tried only when the connection could not be made). `retry`
     omitted is `DEFAULT_RETRY`; `retry=None` means one attempt. `deadline` bounds the
-    whole call in seconds (None: no bound). `transport` (an httpx transport) is passed
-    to the one `httpx.Client` the facade owns, for tests and custom networking.
+    whole call in seconds (None: no bound), the answer's head included: by default
+    every socket wait is cut to the time left (`client.deadline`). `transport` (an httpx
+    transport) is passed to the one `httpx.Client` the facade owns, for tests and custom
+    networking; its waits are bounded per wait (the `timeout`), not by the deadline.
     """
 
     def __init__(
@@ -539,15 +669,19 @@ class Citcall:
         allow_insecure_http: bool = False,
     ) -> None:
         self._core = _Core(api_key, userid, base_url, retry, timeout, deadline, allow_insecure_http)
+        if transport is None:
+            from citcall_contract.client.sync_transport import bounded_transport
+
+            transport = bounded_transport()
         self._http = httpx.Client(transport=transport, **self._core.client_options())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """A client configured by `CITCALL_API_KEY`, `CITCALL_USERID`, `CITCALL_BASE_URL`
         (comma-separated, primary first) and `CITCALL_ALLOW_INSECURE_HTTP`; `options`
-        (any constructor argument) win over the environment."""
-        settings = settings_from_env(os.environ if environ is None else environ)
-        return cls(**{**settings, **options})
+        (any constructor argument) win over the environment. An empty or blank variable
+        is an error naming it, never a fall back to the default (production) host."""
+        return cls(**_env_options(environ, options))
 
     def __repr__(self) -> str:
         return self._core.describe(type(self).__name__)
@@ -562,7 +696,8 @@ class Citcall:
         limit_try: int | None = None,
     ) -> MiscallResponse:
         """Place a missed-call OTP (`/asynccall`); the OTP is the last 4 digits of `.token`."""
-        return self._send(self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try))
+        call = self._core.build_miscall(msisdn, gateway, callback_url, valid_time, limit_try)
+        return self._send(call)
 
     def motp(
         self,
@@ -574,14 +709,16 @@ class Citcall:
         limit_try: int | None = None,
     ) -> MiscallResponse:
         """`miscall` through `/motp`, the name the official SDK 3.4 uses."""
-        call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try, "motp")
+        call = self._core.build_miscall(
+            msisdn, gateway, callback_url, valid_time, limit_try, "motp"
+        )
         return self._send(call)
 
     def sms(
         self, msisdn: str, text: str, *, senderid: str, callback_url: str | None = None
     ) -> SmsResponse:
         """Send an SMS (`/sms`)."""
-        return self._send(self._core.sms(msisdn, text, senderid, callback_url))
+        return self._send(self._core.build_sms(msisdn, text, senderid, callback_url))
 
     def sms_otp(
         self,
@@ -595,66 +732,46 @@ class Citcall:
         callback_url: str | None = None,
     ) -> SmsResponse:
         """Send an OTP by SMS (`/smsotp`); with `valid_time` the gateway keeps it for verify."""
-        call = self._core.sms_otp(
+        call = self._core.build_sms_otp(
             msisdn, text, senderid, token, valid_time, limit_try, callback_url
         )
         return self._send(call)
 
     def verify(self, trxid: str, msisdn: str, token: str) -> VerifyResponse:
         """Check the code a user typed (`/verify`); a wrong code raises CitcallVerificationError."""
-        return self._send(self._core.verify(trxid, msisdn, token))
+        return self._send(self._core.build_verify(trxid, msisdn, token))
 
     def _send(self, call: _Call[T]) -> T:
-        core = self._core
-        deadline_at = core.deadline_at()
-        attempt = 0
-        while True:
-            attempt += 1
-            call.attempt = attempt
-            try:
-                return self._attempt(call, deadline_at)
-            except _TryAgain as again:
-                failure = again
-            outcome = core.retry_delay(call, failure, attempt, deadline_at)
-            if isinstance(outcome, BaseException):
-                raise outcome
-            core.retry.wait(outcome)
+        """Perform the plan's steps; every socket wait is bounded by the deadline."""
+        deadline_at = self._core.deadline_at()
+        plan = _Plan(self._core.plan(self._http, call, deadline_at))
+        bound = CALL_DEADLINE.set(deadline_at if math.isfinite(deadline_at) else None)
+        try:
+            step = plan.next()
+            while step is not None:
+                reply, failure = None, None
+                try:
+                    reply = self._perform(step)
+                except httpx.RequestError as exc:
+                    failure = exc
+                step = plan.next(reply, failure)
+        finally:
+            CALL_DEADLINE.reset(bound)
+        return plan.result()
 
-    def _attempt(self, call: _Call[T], deadline_at: float) -> T:
-        """One round over the hosts: the next host only when the request never left."""
-        core = self._core
-        for index in range(len(core.hosts)):
-            request = core.build(self._http, call, index, deadline_at)
+    def _perform(self, step: _Step) -> httpx.Response | bytes | None:
+        if isinstance(step, _Send):
+            return self._http.send(step.request, stream=True)
+        if isinstance(step, _Read):
             try:
-                response = self._http.send(request, stream=True)
-            except httpx.RequestError as exc:
-                if core.fails_over(call, exc, index):
-                    continue
-                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
-            try:
-                content = self._read_body(call, response, index, deadline_at)
-            except httpx.RequestError as exc:
-                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
+                step.start()
+                for chunk in step.response.iter_bytes():
+                    step.add(chunk)
+                return step.content()
             finally:
-                response.close()
-            return core.read(call, response.status_code, content, index)
-        raise AssertionError("unreachable: the last host never fails over")
-
-    def _read_body(
-        self, call: _Call[Any], response: httpx.Response, index: int, deadline_at: float
-    ) -> bytes:
-        core = self._core
-        core.before_body(call, response, index, deadline_at)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            chunks.append(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise core.too_large(call, response.status_code, b"".join(chunks), index)
-            if time.monotonic() > deadline_at:
-                raise core.deadline_passed(call, index)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                step.response.close()
+        self._core.retry.wait(step.seconds)
+        return None
 
     def close(self) -> None:
         self._http.close()
@@ -695,8 +812,7 @@ class AsyncCitcall:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """`Citcall.from_env`, async."""
-        settings = settings_from_env(os.environ if environ is None else environ)
-        return cls(**{**settings, **options})
+        return cls(**_env_options(environ, options))
 
     def __repr__(self) -> str:
         return self._core.describe(type(self).__name__)
@@ -711,7 +827,7 @@ class AsyncCitcall:
         limit_try: int | None = None,
     ) -> MiscallResponse:
         """Place a missed-call OTP (`/asynccall`); the OTP is the last 4 digits of `.token`."""
-        call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try)
+        call = self._core.build_miscall(msisdn, gateway, callback_url, valid_time, limit_try)
         return await self._send(call)
 
     async def motp(
@@ -724,14 +840,16 @@ class AsyncCitcall:
         limit_try: int | None = None,
     ) -> MiscallResponse:
         """`miscall` through `/motp`, the name the official SDK 3.4 uses."""
-        call = self._core.miscall(msisdn, gateway, callback_url, valid_time, limit_try, "motp")
+        call = self._core.build_miscall(
+            msisdn, gateway, callback_url, valid_time, limit_try, "motp"
+        )
         return await self._send(call)
 
     async def sms(
         self, msisdn: str, text: str, *, senderid: str, callback_url: str | None = None
     ) -> SmsResponse:
         """Send an SMS (`/sms`)."""
-        return await self._send(self._core.sms(msisdn, text, senderid, callback_url))
+        return await self._send(self._core.build_sms(msisdn, text, senderid, callback_url))
 
     async def sms_otp(
         self,
@@ -745,77 +863,56 @@ class AsyncCitcall:
         callback_url: str | None = None,
     ) -> SmsResponse:
         """Send an OTP by SMS (`/smsotp`); with `valid_time` the gateway keeps it for verify."""
-        call = self._core.sms_otp(
+        call = self._core.build_sms_otp(
             msisdn, text, senderid, token, valid_time, limit_try, callback_url
         )
         return await self._send(call)
 
     async def verify(self, trxid: str, msisdn: str, token: str) -> VerifyResponse:
         """Check the code a user typed (`/verify`); a wrong code raises CitcallVerificationError."""
-        return await self._send(self._core.verify(trxid, msisdn, token))
+        return await self._send(self._core.build_verify(trxid, msisdn, token))
 
     async def _send(self, call: _Call[T]) -> T:
-        core = self._core
-        deadline_at = core.deadline_at()
-        attempt = 0
-        while True:
-            attempt += 1
-            call.attempt = attempt
+        """Perform the plan's steps, each cancelled when the deadline passes."""
+        deadline_at = self._core.deadline_at()
+        plan = _Plan(self._core.plan(self._http, call, deadline_at))
+        step = plan.next()
+        while step is not None:
+            reply, failure = None, None
             try:
-                return await self._bounded_attempt(call, deadline_at)
-            except _TryAgain as again:
-                failure = again
-            outcome = core.retry_delay(call, failure, attempt, deadline_at)
-            if isinstance(outcome, BaseException):
-                raise outcome
-            await core.retry.wait_async(outcome)
+                reply = await self._perform(step, call, deadline_at)
+            except httpx.RequestError as exc:
+                failure = exc
+            step = plan.next(reply, failure)
+        return plan.result()
 
-    async def _bounded_attempt(self, call: _Call[T], deadline_at: float) -> T:
+    async def _perform(
+        self, step: _Step, call: _Call[Any], deadline_at: float
+    ) -> httpx.Response | bytes | None:
+        if isinstance(step, _Wait):
+            await self._core.retry.wait_async(step.seconds)
+            return None
         if math.isinf(deadline_at):
-            return await self._attempt(call, deadline_at, [])
-        sent_to: list[int] = []  # the host index the request went to, once it may have left
-        try:
-            import asyncio  # here, not at import: only async callers pay for it
+            return await self._exchange(step)
+        import asyncio  # here, not at import: only async callers pay for it
 
+        try:
             async with asyncio.timeout(max(deadline_at - time.monotonic(), 0.0)):
-                return await self._attempt(call, deadline_at, sent_to)
+                return await self._exchange(step)
         except TimeoutError:
-            error = self._core.deadline_passed(call, sent_to[-1] if sent_to else None)
+            error = self._core.deadline_passed(call, step.index)
         raise error
 
-    async def _attempt(self, call: _Call[T], deadline_at: float, sent_to: list[int]) -> T:
-        core = self._core
-        for index in range(len(core.hosts)):
-            request = core.build(self._http, call, index, deadline_at)
-            sent_to.append(index)
-            try:
-                response = await self._http.send(request, stream=True)
-            except httpx.RequestError as exc:
-                if core.fails_over(call, exc, index):
-                    continue
-                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
-            try:
-                content = await self._read_body(call, response, index, deadline_at)
-            except httpx.RequestError as exc:
-                raise core.transport_failure(call, exc, index, deadline_at)  # noqa: B904 (_chain sets the cause)
-            finally:
-                await response.aclose()
-            return core.read(call, response.status_code, content, index)
-        raise AssertionError("unreachable: the last host never fails over")
-
-    async def _read_body(
-        self, call: _Call[Any], response: httpx.Response, index: int, deadline_at: float
-    ) -> bytes:
-        core = self._core
-        core.before_body(call, response, index, deadline_at)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            chunks.append(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise core.too_large(call, response.status_code, b"".join(chunks), index)
-        return b"".join(chunks)
+    async def _exchange(self, step: _Send | _Read) -> httpx.Response | bytes:
+        if isinstance(step, _Send):
+            return await self._http.send(step.request, stream=True)
+        try:
+            step.start()
+            async for chunk in step.response.aiter_bytes():
+                step.add(chunk)
+            return step.content()
+        finally:
+            await step.response.aclose()
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -43,3 +43,22 @@ def example_count(text: str) -> int:
     if not 0 <= value <= 10_000:
         raise argparse.ArgumentTypeError("must be between 0 and 10000")
     return value
+
+
+def add_receiver_options(parser: argparse.ArgumentParser, timeout_help: str) -> None:
+    """`--timeout` and `--allow-host`: how `trigger` and `verify-receiver` reach a receiver."""
+    parser.add_argument(
+        "--timeout",
+        type=delivery_seconds,
+        default=5.0,
+        metavar="S",
+        help=f"{timeout_help} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        dest="allow_hosts",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="allow a non-loopback host (repeatable)",
+    )

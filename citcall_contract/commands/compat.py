@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citcall_contract.commands import arguments
+
 if TYPE_CHECKING:
     from citcall_contract.contract.compat.document import Document
 
@@ -23,13 +25,19 @@ HELP = "Fail when the spec breaks its last release without a major version bump.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from citcall_contract.contract.compat.render import FORMATS
+
     parser.add_argument(
         "--against", metavar="OLD", help="a spec file or git revision instead of the last snapshot"
     )
+    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="report format")
     parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="report format"
+        "--instances",
+        type=arguments.example_count,
+        default=25,
+        metavar="N",
+        help=argparse.SUPPRESS,
     )
-    parser.add_argument("--instances", type=int, default=25, metavar="N", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,10 +67,13 @@ def run(args: argparse.Namespace) -> int:
         report = diff(
             old,
             working,
-            instances=max(args.instances, 0),
+            instances=args.instances,
             recorded=recorded if recorded.is_dir() else None,
         )
-    except (SpecSourceError, ReleaseError) as exc:
+    except SpecSourceError as exc:  # could not check
+        print(f"compat: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:  # a version that is not semver: a finding
         print(f"compat: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(render(report, args.format))

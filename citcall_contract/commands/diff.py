@@ -11,17 +11,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from citcall_contract.commands import arguments
+
 HELP = "Classify the changes between two versions of the spec (files or git revisions)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from citcall_contract.contract.compat.render import FORMATS
+
     parser.add_argument(
         "old", metavar="OLD", help="spec file or git revision (e.g. v3.0.0, HEAD~1)"
     )
     parser.add_argument("new", metavar="NEW", help="spec file or git revision")
-    parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
-    )
+    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="output format")
     parser.add_argument(
         "--fail-on",
         choices=("breaking", "never"),
@@ -36,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--instances",
-        type=int,
+        type=arguments.example_count,
         default=25,
         metavar="N",
         help="generated instances per changed schema for the by-example checks (0: none)",
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         old, new = load(args.old), load(args.new)
         if args.recorded is not None and not args.recorded.is_dir():
             raise SpecSourceError(f"--recorded {args.recorded}: not a directory")
-        report = diff(old, new, instances=max(args.instances, 0), recorded=args.recorded)
+        report = diff(old, new, instances=args.instances, recorded=args.recorded)
     except SpecSourceError as exc:
         print(f"diff: {exc}", file=sys.stderr)
         return 2

@@ -13,12 +13,16 @@ import argparse
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from citcall_contract.core.checkout import repo_root, source_spec
 from citcall_contract.publishing.npm_tools import tool
+
+#: Levels of nesting the document may have (the spec has about 15; the validators recurse).
+MAX_DEPTH = 100
 
 HELP = "Lint the spec: openapi-spec-validator, Redocly and Spectral (zero warnings)."
 
@@ -43,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     root = repo_root()
     require("dev", "citcall-contract lint")
     spec = (args.spec or source_spec(root)).resolve()
+    if not spec.is_file():
+        print(f"citcall-contract lint: {args.spec or spec}: no such file", file=sys.stderr)
+        return 2
     gates: list[tuple[str, Callable[[Path, Path], list[str]]]] = [
         ("openapi-spec-validator", check_openapi_schema),
         ("redocly", check_redocly),
@@ -76,51 +83,47 @@ def check_document(spec: Path) -> list[str]:
     """
     import yaml
 
-    if not spec.is_file():
-        return [f"error no-such-file: {spec}"]
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from citcall_contract.contract.compat.wellformed import NOWHERE, target
+    from citcall_contract.spec.document import YAMLAliasError, parse_yaml
+
     try:
-        document = yaml.load(spec.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        document = parse_yaml(spec.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{spec.name}:{mark.line + 1}:{mark.column + 1}" if mark else spec.name
         return [f"error yaml-syntax: {exc.problem or exc.context} at {where}"]
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        return [f"error yaml-syntax: {exc}"]
+    except UnicodeDecodeError as exc:
+        return [f"error not-utf-8: byte {exc.start} is not UTF-8 text"]
+    except YAMLAliasError as exc:
+        return [f"error yaml-aliases: {exc}"]
+    except yaml.YAMLError as exc:
+        return [f"error yaml-syntax: {str(exc).splitlines()[0]}"]
     if not isinstance(document, dict):
         return [f"error not-a-document: the top level is {type(document).__name__}, not a map"]
-    return [
-        f"error unresolved-ref: {ref!r} does not resolve, at {where}"
-        for where, ref in _local_refs(document, "#")
-        if not _resolves(document, ref)
-    ]
+    problems = []
+    for where, ref, depth in _walk(document):
+        if depth > MAX_DEPTH:
+            return [f"error too-deep: nested deeper than {MAX_DEPTH} levels at {where}"]
+        if ref is not None and target(document, ref) is NOWHERE:
+            problems.append(f"error unresolved-ref: {ref!r} does not resolve, at {where}")
+    return problems
 
 
-def _local_refs(node: Any, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            yield where, ref
-        for key, value in node.items():
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
-            yield from _local_refs(value, f"{where}/{escaped}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _local_refs(value, f"{where}/{index}")
-
-
-def _resolves(document: Any, ref: str) -> bool:
-    node = document
-    pointer = ref.removeprefix("#").removeprefix("/")
-    for raw in pointer.split("/") if pointer else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+def _walk(document: Any) -> Iterator[tuple[str, str | None, int]]:
+    """(pointer, local `$ref` or None, depth) of every map and list, iteratively (no walk
+    here may run out of stack; the gates after this one recurse)."""
+    stack: list[tuple[Any, str, int]] = [(document, "#", 0)]
+    while stack:
+        node, where, depth = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            yield where, ref if isinstance(ref, str) and ref.startswith("#") else None, depth
+            for key, value in reversed(node.items()):
+                escaped = str(key).replace("~", "~0").replace("/", "~1")
+                stack.append((value, f"{where}/{escaped}", depth + 1))
+        elif isinstance(node, list):
+            yield where, None, depth
+            stack.extend((v, f"{where}/{i}", depth + 1) for i, v in reversed(list(enumerate(node))))
 
 
 def check_openapi_schema(root: Path, spec: Path) -> list[str]:

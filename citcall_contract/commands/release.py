@@ -16,11 +16,23 @@ HELP = "Release the spec: snapshot openapi/releases/ and a CHANGELOG.md section.
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--date", help="release date for the changelog (default: today, UTC, YYYY-MM-DD)"
+        "--date",
+        type=_iso_date,
+        help="release date for the changelog (default: today, UTC, YYYY-MM-DD)",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the changelog section, write nothing"
     )
+
+
+def _iso_date(text: str) -> str:
+    """A calendar date as YYYY-MM-DD (it is written into CHANGELOG.md as given)."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
             problems = gate(report, str(last[0]), working.version)
             if problems:
                 raise ReleaseError("; ".join(problems))
-    except (SpecSourceError, ReleaseError) as exc:
+    except SpecSourceError as exc:  # could not check
+        print(f"release: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:  # the gate refuses this version
         print(f"release: {exc}", file=sys.stderr)
         return 1
     date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()

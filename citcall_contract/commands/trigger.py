@@ -12,6 +12,9 @@ import sys
 
 from citcall_contract.commands import arguments
 
+#: Characters of the receiver's answer shown.
+ANSWER_SHOWN = 300
+
 HELP = "Post one spec-valid callback (missed-call, sms, sms-otp) to a receiver URL."
 
 
@@ -43,21 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="send the payload even when it breaks the webhook's schema",
     )
-    parser.add_argument(
-        "--timeout",
-        type=arguments.delivery_seconds,
-        default=5.0,
-        metavar="S",
-        help="seconds (default: 5)",
-    )
-    parser.add_argument(
-        "--allow-host",
-        dest="allow_hosts",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="allow a non-loopback host (repeatable)",
-    )
+    arguments.add_receiver_options(parser, "seconds the delivery may take")
     parser.add_argument("--print-payload", action="store_true", help="print the payload sent")
 
 
@@ -66,11 +55,13 @@ def run(args: argparse.Namespace) -> int:
 
     from citcall_contract.client.callback_reports import resolve_kind
     from citcall_contract.client.errors import CallbackError
-    from citcall_contract.contract.receivers import payloads
+    from citcall_contract.contract.receivers import payloads, suite
     from citcall_contract.core import delivery
+    from citcall_contract.core.printable import printable, printable_bytes
+    from citcall_contract.core.redact import hide
 
     def refuse(message: str) -> int:
-        print(f"citcall-contract trigger: {message}", file=sys.stderr)
+        print(f"citcall-contract trigger: {printable(message)}", file=sys.stderr)
         return 2
 
     try:
@@ -95,18 +86,22 @@ def run(args: argparse.Namespace) -> int:
         )
     except delivery.DeliveryRefused as exc:
         return refuse(str(exc))
+    # What the receiver says is shown escaped (`\x1b`, `\xff`): it never drives the terminal;
+    # the URL's user information is hidden in it, as a receiver may echo its headers.
+    secrets = suite.url_secrets(args.to)
     out = sys.stdout
-    where = delivery.safe_url(args.to)
+    where = printable(delivery.safe_url(args.to))
     out.write(f"{kind} -> {where}{' (invalid on purpose)' if problems else ''}\n")
     if args.print_payload:
-        out.write(f"payload: {body.decode('utf-8')}\n")
+        out.write(f"payload: {printable_bytes(body)}\n")
     if answer.status is None:
-        out.write(f"no answer after {answer.elapsed:.3f} s: {answer.error}\n")
+        reason = printable(hide(answer.error or "", secrets))
+        out.write(f"no answer after {answer.elapsed:.3f} s: {reason}\n")
         return 1
     out.write(f"HTTP {answer.status} in {answer.elapsed * 1000:.0f} ms\n")
     if answer.body:
         more = " ..." if answer.truncated else ""
-        out.write(f"body: {answer.snippet(300)}{more}\n")
+        out.write(f"body: {suite.shown_answer(answer, secrets, ANSWER_SHOWN)}{more}\n")
     if answer.error is not None:
-        out.write(f"error: {answer.error}\n")
+        out.write(f"error: {printable(hide(answer.error, secrets))}\n")
     return 0 if answer.error is None and 200 <= answer.status < 300 else 1

@@ -37,13 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="generated valid payloads per kind (default: %(default)s; 0: none)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=arguments.delivery_seconds,
-        default=5.0,
-        metavar="S",
-        help="longest acceptable answer, in seconds (default: %(default)s)",
-    )
+    arguments.add_receiver_options(parser, "longest acceptable answer, in seconds")
     parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
     parser.add_argument(
         "--trxid",
@@ -59,28 +53,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODULE:FUNCTION",
         help="a Python function (kind) -> trxid that creates a transaction the receiver knows",
     )
-    parser.add_argument(
-        "--allow-host",
-        dest="allow_hosts",
-        action="append",
-        default=[],
-        metavar="H",
-        help="allow a non-loopback host (repeatable)",
-    )
     parser.add_argument("--seed", type=int, default=None, help="seed for the generated payloads")
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.max_examples:
+    if args.max_examples:  # generated payloads; with none, the base install is enough
         from citcall_contract.core.extras import require
 
-        require("contract", "citcall-contract verify-receiver --max-examples")
+        require("contract", "citcall-contract verify-receiver", modules=("hypothesis",))
     from citcall_contract.client.errors import CallbackError
     from citcall_contract.contract.receivers import suite
     from citcall_contract.core import delivery
+    from citcall_contract.core.printable import printable
 
     def refuse(message: str) -> int:
-        print(f"citcall-contract verify-receiver: {message}", file=sys.stderr)
+        print(f"citcall-contract verify-receiver: {printable(message)}", file=sys.stderr)
         return 2
 
     try:
@@ -94,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
         out = sys.stdout
-        out.write(f"citcall-contract verify-receiver: {delivery.safe_url(args.url)}\n")
+        out.write(f"citcall-contract verify-receiver: {printable(delivery.safe_url(args.url))}\n")
         if not settings.trxids and settings.make_trxid is None:
             out.write(
                 "  no known transactions (--trxid, --trxid-hook): valid callbacks may get "

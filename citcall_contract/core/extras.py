@@ -3,19 +3,28 @@
 The base install is the client; the kit's weight lives in extras (`sandbox`, `contract`,
 `pytest`, `sdk`). Commands and fixtures call `require` before importing their layer, so a
 missing extra reads `... needs the 'contract' extra: pip install 'citcall-contract[contract]'`
-instead of a `ModuleNotFoundError` traceback.
+instead of a `ModuleNotFoundError` traceback. Each extra carries what its documented
+uses import (pyproject.toml lists the distributions; `tests/base` runs each use with
+only its extra's packages importable):
+
+- base: the client, `parse_callback`, `trigger`, `check-traffic`,
+  `verify-receiver --max-examples 0`;
+- `sandbox`: `citcall-contract sandbox`;
+- `contract`: `verify`, `verify-receiver`, `diff`, `compat`, `release`, `record`;
+- `pytest`: the fixtures, `citcall_callbacks.run_suite(...)` included.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 #: The top-level modules each extra installs (what `require` probes for; nothing is imported).
 EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     "sandbox": ("starlette", "uvicorn"),
-    "contract": ("schemathesis", "starlette", "uvicorn"),
-    "pytest": ("pytest", "respx", "starlette"),
+    "contract": ("schemathesis", "hypothesis", "starlette", "uvicorn"),
+    # hypothesis: the receiver suite's generated payloads (`citcall_callbacks.run_suite`).
+    "pytest": ("pytest", "respx", "hypothesis", "starlette"),
     "sdk": ("openapi_generator_cli",),
     # The documentation site (`citcall-contract docs`, in a checkout).
     "docs": ("mkdocs", "material", "mkdocstrings"),
@@ -36,16 +45,20 @@ class MissingExtra(RuntimeError):
         self.missing = missing
 
 
-def missing_module(extra: str) -> str | None:
-    """The first module of `extra` that cannot be found, or None when all are there."""
-    for name in EXTRA_MODULES[extra]:
+def missing_module(extra: str, modules: Sequence[str] | None = None) -> str | None:
+    """The first of `modules` (default: all of `extra`'s) that cannot be found, or None."""
+    for name in EXTRA_MODULES[extra] if modules is None else modules:
         if importlib.util.find_spec(name) is None:
             return name
     return None
 
 
-def require(extra: str, what: str) -> None:
-    """Raise MissingExtra naming `extra` when one of its modules is not installed."""
-    missing = missing_module(extra)
+def require(extra: str, what: str, modules: Sequence[str] | None = None) -> None:
+    """Raise MissingExtra naming `extra` when one of its modules is not installed.
+
+    `modules`: the part of the extra `what` needs, when it is less than all of it (the
+    receiver suite needs only hypothesis, which the `pytest` extra brings too).
+    """
+    missing = missing_module(extra, modules)
     if missing is not None:
         raise MissingExtra(what, extra, missing)

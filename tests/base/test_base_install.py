@@ -85,9 +85,9 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-#: Runs the CLI in a subprocess where the named top-level modules cannot be imported,
-#: which is what an installation without their extra looks like.
-WITHOUT_MODULES = """
+#: Makes the top-level modules named in argv[1] (comma-separated) unimportable, which is
+#: what an installation without their extra looks like.
+HIDE_MODULES = """
     import importlib.abc, sys
     hidden = set(sys.argv[1].split(","))
     class Hide(importlib.abc.MetaPathFinder):
@@ -99,9 +99,15 @@ WITHOUT_MODULES = """
     import importlib.util
     real = importlib.util.find_spec
     importlib.util.find_spec = lambda n, *a: None if n.split(".")[0] in hidden else real(n, *a)
+"""
+#: Runs the CLI (argv[2:]) with those modules hidden.
+WITHOUT_MODULES = (
+    HIDE_MODULES
+    + """
     from citcall_contract.cli import main
     sys.exit(main(sys.argv[2:]))
 """
+)
 
 
 @pytest.mark.parametrize(

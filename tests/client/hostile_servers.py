@@ -20,6 +20,7 @@ class HostileServer:
         self.handler = handler
         self.requests = 0
         self.bytes_sent = 0
+        self.finished = False  # set by handlers that can run to their end
         self.stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
@@ -108,6 +109,23 @@ def trickling_body(conn: socket.socket, server: HostileServer) -> None:
     while not server.stop.is_set():
         time.sleep(0.05)
         server.send(conn, b" ")
+
+
+#: Bytes of the status line `trickling_head` sends, one per `HEAD_BYTE_PAUSE` seconds.
+TRICKLED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+HEAD_BYTE_PAUSE = 0.25
+
+
+def trickling_head(conn: socket.socket, server: HostileServer) -> None:
+    """A head that never completes: one byte every 0.25 s (about 12 s in all), then a
+    hang-up. Every read succeeds in time; only an overall deadline ends the wait sooner.
+    `server.finished` tells whether the client listened to the end."""
+    for index in range(len(TRICKLED_HEAD)):
+        if server.stop.is_set():
+            return
+        server.send(conn, TRICKLED_HEAD[index : index + 1])
+        time.sleep(HEAD_BYTE_PAUSE)
+    server.finished = True
 
 
 def huge_declared_body(conn: socket.socket, server: HostileServer) -> None:

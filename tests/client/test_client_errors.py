@@ -168,3 +168,40 @@ def test_rc_errors_keep_the_whole_response(gateway, client):
 
     assert caught.value.response == body
     assert not isinstance(caught.value, CitcallUnavailableError)
+
+
+def _documented_tree() -> dict[str, str | None]:
+    """class name -> parent name, as the tree in `client/errors.py`'s docstring draws it."""
+    import re
+
+    from citcall_contract.client import errors
+
+    doc = errors.__doc__ or ""
+    lines = doc[doc.index("    CitcallError ") :].split("\n\n")[0].splitlines()
+    parents: dict[str, str | None] = {}
+    stack: list[str] = []
+    for line in lines:
+        found = re.match(r"^(?P<prefix>[ │├└─]*?)(?P<name>[A-Z]\w+)\s", line + " ")
+        assert found, line
+        depth = (len(found["prefix"]) - 4) // 4
+        del stack[depth:]
+        parents[found["name"]] = stack[-1] if stack else None
+        stack.append(found["name"])
+    return parents
+
+
+def test_the_docstring_tree_is_the_class_hierarchy():
+    """Issue 17: the exception tree in `errors.py`'s docstring is the source of the README's;
+    this holds it against the classes (every class drawn, each under its real parent)."""
+    from citcall_contract.client import errors
+
+    documented = _documented_tree()
+    real: dict[str, str | None] = {}
+    todo = [CitcallError]
+    while todo:
+        cls = todo.pop()
+        parent = next((b for b in cls.__bases__ if issubclass(b, CitcallError)), None)
+        real[cls.__name__] = None if parent is None else parent.__name__
+        todo += cls.__subclasses__()
+    assert documented == real
+    assert all(getattr(errors, name).__module__ == errors.__name__ for name in real)

@@ -31,7 +31,13 @@ from citcall_contract.client.answers import MAX_ANSWER_BYTES
 from citcall_contract.core.redact import TOO_DEEP
 
 from .client_support import API_KEY, NO_WAIT, SEED_MSISDN, TRXID, success_example
-from .hostile_servers import endless_body, hostile_server, huge_declared_body, trickling_body
+from .hostile_servers import (
+    endless_body,
+    hostile_server,
+    huge_declared_body,
+    trickling_body,
+    trickling_head,
+)
 
 BASIC = base64.b64encode(f"acme:{API_KEY}".encode()).decode()
 DEEP = b"[" * 1000 + b"]" * 1000
@@ -314,15 +320,48 @@ def test_a_trickling_body_ends_at_the_call_deadline_not_per_read():
     assert elapsed < 5.0  # a hang guard, not a speed goal: per-read time-outs never fire here
 
 
-async def test_async_trickling_body_ends_at_the_call_deadline():
-    with hostile_server(trickling_body) as server:
+def test_a_trickling_head_ends_at_the_call_deadline():
+    """Issue 18.13: one head byte per 0.25 s never trips a 2 s read time-out; the sync client
+    used to listen to the end (12 s here, 40 s in the report) while the async one stopped."""
+    with hostile_server(trickling_head) as server:
+        with (
+            Citcall(
+                API_KEY, base_url=server.base_url, timeout=2.0, deadline=1.0, retry=None
+            ) as client,
+            pytest.raises(CitcallOutcomeUnknownError) as caught,
+        ):
+            _miscall(client)
+        gave_up_early = not server.finished  # the head was still arriving when the call ended
+        assert server.requests == 1
+    assert "deadline" in str(caught.value)
+    assert gave_up_early
+
+
+def test_the_deadline_does_not_outlive_its_call():
+    """The bound is per call: a later call (or other code on the thread) waits as usual."""
+    from citcall_contract.client.deadline import CALL_DEADLINE
+
+    with (
+        hostile_server(trickling_head) as server,
+        Citcall(API_KEY, base_url=server.base_url, deadline=0.3, retry=None) as client,
+        pytest.raises(CitcallOutcomeUnknownError),
+    ):
+        _miscall(client)
+    assert CALL_DEADLINE.get() is None
+
+
+@pytest.mark.parametrize("trickling", [trickling_body, trickling_head])
+async def test_async_trickling_answer_ends_at_the_call_deadline(trickling):
+    with hostile_server(trickling) as server:
         async with AsyncCitcall(
-            API_KEY, base_url=server.base_url, timeout=5.0, deadline=0.5, retry=NO_WAIT
+            API_KEY, base_url=server.base_url, timeout=2.0, deadline=0.5, retry=NO_WAIT
         ) as client:
             with pytest.raises(CitcallOutcomeUnknownError) as caught:
                 await client.miscall(SEED_MSISDN)
+        gave_up_early = not server.finished
         assert server.requests == 1
     assert "deadline" in str(caught.value)
+    assert gave_up_early
 
 
 async def test_async_endless_stream_stops_at_the_size_cap():

@@ -246,6 +246,30 @@ def test_from_env_refuses_missing_or_bad_settings(environ, field):
     assert API_KEY not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (ENV_BASE_URL, ""),
+        (ENV_BASE_URL, "   "),
+        (ENV_BASE_URL, ",,,"),
+        (ENV_BASE_URL, f"{PRIMARY},"),  # "${PRIMARY},${BACKUP}" with BACKUP unset
+        (ENV_BASE_URL, f",{BACKUP}"),
+        (ENV_BASE_URL, "https://"),  # "https://${HOST}" with HOST unset
+        (ENV_BASE_URL, "${CITCALL_HOST}/v3"),  # a template nobody substituted
+        ("CITCALL_USERID", ""),
+        ("CITCALL_USERID", " \t"),
+    ],
+)
+def test_from_env_never_falls_back_to_production_silently(name, value):
+    """Issue 18.14: a variable set but empty or blank is an error naming it, not "unset"."""
+    environ = {ENV_API_KEY: API_KEY, name: value}
+    for client_class in (Citcall, AsyncCitcall):
+        with pytest.raises(CitcallInputError) as caught:
+            client_class.from_env(environ)
+        assert caught.value.field == name
+        assert API_KEY not in str(caught.value)
+
+
 def test_from_env_allows_insecure_http_when_the_environment_says_so():
     environ = {
         ENV_API_KEY: API_KEY,

@@ -7,10 +7,14 @@ what they were not told about (those schemas may narrow, never widen). **SDK** s
 is generated from names: operationIds, schema names and titles, property names, enum
 member names (`x-enum-varnames`), tags, parameters.
 
-`structure` walks both documents in parallel (operations, servers, security, callbacks,
-webhooks) and `schemas` compares schemas with their direction; `names` holds the SDK
-rules; `instances` backs the rules by example (generated instances and the
-spec's named examples); `render` prints text, Markdown and JSON. `diff()` runs them all.
+`sources` reads a version from a file or a git revision (never passing an argument to
+git as an option), `document` parses it and `wellformed` refuses shapes the rules cannot
+walk (one line, exit 2). `endpoints` lists both documents' operations, callbacks and
+webhooks, `wire` walks them in parallel (servers, security, parameters, bodies,
+responses) and `schemas` compares schemas with their direction; `names` holds the SDK
+rules; `instances` backs the rules by example (generated instances and the spec's named
+examples) and `recorded` with recorded gateway bodies; `render` prints text, Markdown
+and JSON; `releases` holds the semver gate. `diff()` runs them all.
 """
 
 from __future__ import annotations

@@ -6,13 +6,16 @@ Unlike `citcall_contract.spec`, nothing here is cached globally: a diff holds tw
 from __future__ import annotations
 
 import copy
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citcall_contract.core.checkout import SPEC_RELATIVE
+from citcall_contract.contract.compat import wellformed
+from citcall_contract.contract.compat.sources import SpecSourceError, read_source
+from citcall_contract.core.printable import printable
+
+__all__ = ["ANNOTATIONS", "CircularReference", "Document", "SpecSourceError", "load"]
 
 #: Keywords that describe a schema without constraining instances.
 ANNOTATIONS = frozenset(
@@ -33,10 +36,6 @@ ANNOTATIONS = frozenset(
         "contentEncoding",
     }
 )
-
-
-class SpecSourceError(ValueError):
-    """OLD or NEW names neither a readable spec file nor a git revision holding one."""
 
 
 class CircularReference(ValueError):
@@ -113,35 +112,29 @@ class Document:
 
 
 def load(source: str, root: Path | None = None) -> Document:
-    """A document from a file path, `REV:PATH`, or a git revision of the source spec."""
-    from citcall_contract.spec import parse_yaml
+    """A document from a file path, `REV:PATH`, or a git revision of the source spec.
 
-    path = Path(source)
-    if path.is_file():
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = git_show(source if ":" in source else f"{source}:{SPEC_RELATIVE.as_posix()}", root)
+    SpecSourceError (one line) when it cannot be read or is not an OpenAPI document the
+    comparison can walk: not UTF-8, not YAML, an alias bomb, a member of the wrong shape,
+    a dangling `$ref`.
+    """
+    from citcall_contract.spec.document import YAMLAliasError, parse_yaml
+
+    raw = read_source(source, root)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecSourceError(f"{printable(source)}: not UTF-8 text (byte {exc.start})") from None
     try:
         parsed = parse_yaml(text)
+    except YAMLAliasError as exc:
+        raise SpecSourceError(f"{printable(source)}: {exc}") from None
     except Exception as exc:  # PyYAML raises several error types
-        raise SpecSourceError(f"{source}: not YAML or JSON ({str(exc).splitlines()[0]})") from None
+        first = printable(str(exc).splitlines()[0])
+        raise SpecSourceError(f"{printable(source)}: not YAML or JSON ({first})") from None
     if not isinstance(parsed, Mapping) or "openapi" not in parsed:
-        raise SpecSourceError(f"{source}: not an OpenAPI document")
+        raise SpecSourceError(f"{printable(source)}: not an OpenAPI document")
+    malformed = wellformed.problem(parsed)
+    if malformed is not None:
+        raise SpecSourceError(f"{printable(source)}: malformed spec: {printable(malformed)}")
     return Document(source, parsed)
-
-
-def git_show(object_name: str, root: Path | None = None) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "show", object_name],  # noqa: S607 - git from PATH is the user's git
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise SpecSourceError(f"{object_name}: not a file, and git is not installed") from None
-    if result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["git show failed"])[-1]
-        raise SpecSourceError(f"{object_name}: not a file nor a git revision ({reason})")
-    return result.stdout

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Literal, get_args
 
 from citcall_contract.contract.compat.model import Audience, Change, Report
 
-FORMATS = ("text", "markdown", "json")
+Format = Literal["text", "markdown", "json"]
+#: The `--format` choices of `diff` and `compat`, the first the default.
+FORMATS: tuple[Format, ...] = get_args(Format)
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
     if fmt == "markdown":

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from citcall_contract.client.callback_reports import callback_kinds, kind_alias, resolve_kind
 from citcall_contract.contract.receivers import payloads
 from citcall_contract.core import delivery
+from citcall_contract.core.printable import printable, printable_bytes
 from citcall_contract.core.redact import hide
 
 #: Columns of the table, in order.
@@ -87,6 +88,8 @@ class Outcome:
     case: Case
     answer: delivery.DeliveryResult | None
     problem: str | None
+    #: The start of the answer's body as reports show it (secrets hidden, escaped).
+    shown_answer: str = ""
 
     @property
     def passed(self) -> bool:
@@ -209,7 +212,7 @@ def run_suite(
     for kind in kinds:  # refuse a bad target before anything is sent
         _check_target(target, kind, settings)
     trxids = _Trxids(settings)
-    secrets = _url_secrets(target)
+    secrets = url_secrets(target)
     result = SuiteResult(_shown_target(target))
     started = time.perf_counter()
     timeouts = 0
@@ -227,7 +230,8 @@ def run_suite(
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
-                outcome = Outcome(case, answer, None if problem is None else hide(problem, secrets))
+                shown = None if problem is None else printable(hide(problem, secrets))
+                outcome = Outcome(case, answer, shown, shown_answer(answer, secrets, 160))
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -277,17 +281,29 @@ def judge(case: Case, answer: delivery.DeliveryResult, timeout: float) -> str | 
     return None
 
 
-def _url_secrets(target: delivery.Target) -> list[str]:
-    """User name and password of a URL target: never shown, even if an error quotes them."""
+def url_secrets(target: delivery.Target) -> list[str]:
+    """User name, password and the Basic token httpx sends for them, of a URL target:
+    never shown, even if an error quotes them or the receiver echoes its headers."""
     if not isinstance(target, str):
         return []
-    from urllib.parse import urlsplit
+    import base64
+    from urllib.parse import unquote, urlsplit
 
     try:
         parts = urlsplit(target)
-        return [s for s in (parts.password, parts.username) if s]
     except ValueError:
         return []
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    if not user and not password:
+        return []
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return [s for s in (token, password, parts.password, user, parts.username) if s]
+
+
+def shown_answer(answer: delivery.DeliveryResult, secrets: Sequence[str], limit: int) -> str:
+    """The start of an answer's body for a terminal or a report: the target's secrets
+    hidden, control characters and invalid UTF-8 escaped (`core.printable`)."""
+    return printable(hide(answer.body.decode("utf-8", errors="backslashreplace"), secrets), limit)
 
 
 def _shown_target(target: delivery.Target) -> str:
@@ -328,7 +344,7 @@ def describe_failure(outcome: Outcome) -> str:
     lines.append(f"  payload: {_shown_body(case.body)}")
     answer = outcome.answer
     if answer is not None and answer.status is not None:
-        lines.append(f"  answer: HTTP {answer.status} {_printable(answer.snippet(160))}")
+        lines.append(f"  answer: HTTP {answer.status} {outcome.shown_answer}")
     return "\n".join(lines)
 
 
@@ -340,14 +356,10 @@ def _shown_body(body: bytes) -> str:
     try:
         text = json.dumps(json.loads(body), ensure_ascii=True)
     except (ValueError, RecursionError):
-        text = _printable(body.decode("utf-8", errors="backslashreplace"))
+        text = printable_bytes(body)
     if len(text) > SHOWN_PAYLOAD:
         return f"{text[:SHOWN_PAYLOAD]}... ({len(body)} bytes in all)"
     return text
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 class ProgressPrinter:

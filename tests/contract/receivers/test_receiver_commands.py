@@ -119,3 +119,63 @@ def test_a_trxid_hook_makes_valid_callbacks_need_a_2xx(capsys):
         assert main([*args, "--trxid-hook", hook]) == 1
     out = capsys.readouterr().out
     assert "rc as string: HTTP 400 for a valid callback of a known transaction" in out
+
+
+#: What a hostile receiver answers: clear the screen, retitle the terminal, ring the bell,
+#: bytes that are not UTF-8 and a right-to-left override.
+HOSTILE_ANSWER = b"\x1b[2J\x1b]0;owned\x07ok \xff\xfe \xe2\x80\xae!"
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\u202e", "\ufffd")
+
+
+def hostile_receiver(status: str):
+    def app(environ, start_response):
+        start_response(status, [("Content-Type", "text/plain")])
+        return [HOSTILE_ANSWER]
+
+    return app
+
+
+@pytest.mark.parametrize("status", ["200 OK", "500 Internal Server Error"])
+def test_trigger_shows_the_answer_escaped(status, capsys):
+    """Issue 18.15: the receiver's answer never drives the terminal (same helper as
+    verify-receiver): control characters and invalid UTF-8 are shown as escapes."""
+    with serving(hostile_receiver(status)) as base:
+        main(["trigger", "sms", "--to", base + "/hook", "--print-payload"])
+    out = capsys.readouterr().out
+    assert not any(control in out for control in TERMINAL_CONTROLS), out
+    assert "\\x1b[2J\\x1b]0;owned\\x07ok \\xff\\xfe \\u202e!" in out
+
+
+def test_verify_receiver_shows_the_answer_escaped(capsys, tmp_path):
+    junit = tmp_path / "junit.xml"
+    with serving(hostile_receiver("500 Internal Server Error")) as base:
+        args = ["verify-receiver", base + "/hook", "--max-examples", "0", "--kind", "sms"]
+        assert main([*args, "--junit", str(junit)]) == 1
+    out = capsys.readouterr().out
+    assert not any(control in out for control in TERMINAL_CONTROLS)
+    assert "\\x1b[2J" in out
+    ET.parse(junit)  # no control character made the XML invalid
+
+
+def echoing_receiver(environ, start_response):
+    """Echoes the Authorization header it got (a debugging receiver, or a hostile one)."""
+    start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+    return [f"you sent: {environ.get('HTTP_AUTHORIZATION', '')}".encode()]
+
+
+def test_the_receiver_url_user_info_never_shows(capsys, tmp_path):
+    """A receiver URL with user info sends it as Basic auth; an answer echoing it is shown
+    with the password and the Basic token hidden, by trigger and verify-receiver alike."""
+    import base64
+
+    token = base64.b64encode(b"hookuser:hook-s3cret-pw").decode()
+    junit = tmp_path / "junit.xml"
+    with serving(echoing_receiver) as base:
+        url = base.replace("http://", "http://hookuser:hook-s3cret-pw@") + "/hook"
+        assert main(["trigger", "sms", "--to", url]) == 1
+        args = ["verify-receiver", url, "--max-examples", "0", "--kind", "sms"]
+        assert main([*args, "--junit", str(junit)]) == 1
+    out = capsys.readouterr().out + junit.read_text(encoding="utf-8")
+    assert "you sent: Basic" in out
+    assert token not in out
+    assert "hook-s3cret-pw" not in out
