@@ -16,6 +16,7 @@ Nothing here imports the sandbox: the suite judges any receiver.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import time
@@ -28,6 +29,7 @@ from typing import Any, TextIO
 from citcall_contract.client.callback_reports import callback_kinds, kind_alias, resolve_kind
 from citcall_contract.contract.receivers import payloads
 from citcall_contract.core import delivery
+from citcall_contract.core.authorization import basic_credentials
 from citcall_contract.core.redact import hide
 
 #: Columns of the table, in order.
@@ -227,7 +229,8 @@ def run_suite(
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
-                outcome = Outcome(case, answer, None if problem is None else hide(problem, secrets))
+                shown = _hidden(answer, secrets)
+                outcome = Outcome(case, shown, None if problem is None else hide(problem, secrets))
             result.outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(outcome)
@@ -278,16 +281,31 @@ def judge(case: Case, answer: delivery.DeliveryResult, timeout: float) -> str | 
 
 
 def _url_secrets(target: delivery.Target) -> list[str]:
-    """User name and password of a URL target: never shown, even if an error quotes them."""
+    """User name, password and their Basic token of a URL target: never shown, even if an
+    error or the receiver's answer quotes them (percent-encoded or as the receiver got them)."""
     if not isinstance(target, str):
         return []
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
     try:
         parts = urlsplit(target)
-        return [s for s in (parts.password, parts.username) if s]
     except ValueError:
         return []
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    token = basic_credentials(user, password) if parts.password is not None else ""
+    return [s for s in (parts.password, password, parts.username, user, token) if s]
+
+
+def _hidden(answer: delivery.DeliveryResult, secrets: list[str]) -> delivery.DeliveryResult:
+    """The answer as reports quote it: a failing receiver may echo the credentials it got."""
+    if not secrets:
+        return answer
+    body = hide(answer.text, secrets)
+    error = None if answer.error is None else hide(answer.error, secrets)
+    raised = None if answer.raised is None else hide(answer.raised, secrets)
+    if (body, error, raised) == (answer.text, answer.error, answer.raised):
+        return answer
+    return dataclasses.replace(answer, body=body.encode(), error=error, raised=raised)
 
 
 def _shown_target(target: delivery.Target) -> str:
