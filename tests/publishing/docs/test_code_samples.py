@@ -35,6 +35,7 @@ from citcall_contract.publishing.code_samples import (
     sdk_names,
     x_code_samples,
 )
+from citcall_contract.publishing.conformance.targets import TS_COMPILER_OPTIONS
 from citcall_contract.publishing.reference_docs import docs_input
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.spec.rules import missed_call_otp
@@ -167,12 +168,7 @@ def typescript_programs(
     package = sdk_names().typescript_package
     config = {
         "compilerOptions": {
-            "target": "ES2020",
-            "module": "commonjs",
-            "moduleResolution": "node",
-            "lib": ["ES2020", "DOM"],
-            "strict": True,
-            "skipLibCheck": True,
+            **TS_COMPILER_OPTIONS,
             "rootDir": str(work),
             "outDir": str(out),
             "baseUrl": str(work),
