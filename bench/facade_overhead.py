@@ -12,12 +12,10 @@ with another process on a busy machine); prints the ratio (goal: at most 1.15x).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import time
-from collections.abc import Callable
 
 import httpx
+from timing import per_call as _best
 
 from citcall_contract import Citcall, spec
 from citcall_contract.client.facade import DEFAULT_BASE_URL
@@ -29,18 +27,6 @@ REQUEST = {"msisdn": "6281234567890", "senderid": "citcall", "text": "Hello Worl
 
 def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=ANSWER, headers={"content-type": "application/json"})
-
-
-def _best(fn: Callable[[], object], calls: int) -> float:
-    """Seconds per call for one round, with the garbage collector off (as `timeit` does)."""
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        return (time.perf_counter() - start) / calls
-    finally:
-        gc.enable()
 
 
 def main() -> int:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
 import respx
+from timing import per_call, per_call_async
 
 from citcall_contract import spec
 from citcall_contract.fixtures.mock import mocking
@@ -39,29 +39,6 @@ HEADERS = {"Authorization": "Apikey bench-key"}
 EXAMPLE = spec.operation("sendSms").response_examples()["success"]
 
 
-def _round(fn: Callable[[], object], calls: int) -> float:
-    """Seconds per call for one round, with the garbage collector off (as `timeit` does)."""
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        return (time.perf_counter() - start) / calls
-    finally:
-        gc.enable()
-
-
-async def _around(fn: Callable[[], Awaitable[object]], calls: int) -> float:
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            await fn()
-        return (time.perf_counter() - start) / calls
-    finally:
-        gc.enable()
-
-
 def per_request(calls: int, rounds: int) -> tuple[float, float]:
     client = httpx.Client(headers=HEADERS)
 
@@ -73,12 +50,12 @@ def per_request(calls: int, rounds: int) -> tuple[float, float]:
     bare, mock = [], []
     with mocking([BASE], {}) as citcall_mock:
         assert post()["rc"] == 0  # type: ignore[index]
-        _round(post, calls)  # warm-up
+        per_call(post, calls)  # warm-up
         for _ in range(rounds):  # interleaved, so machine noise hits both alike
-            mock.append(_round(post, calls))
+            mock.append(per_call(post, calls))
             citcall_mock.reset()  # keep its state (OTPs, records) as small as in a test
             with _only(bare_router, citcall_mock.router):
-                bare.append(_round(post, calls))
+                bare.append(per_call(post, calls))
     client.close()
     return min(bare), min(mock)
 
@@ -105,12 +82,12 @@ def per_request_async(calls: int, rounds: int) -> tuple[float, float]:
             bare_router.post(URL).respond(json=EXAMPLE)
             bare, mock = [], []
             with mocking([BASE], {}) as citcall_mock:
-                await _around(post, calls)  # warm-up
+                await per_call_async(post, calls)  # warm-up
                 for _ in range(rounds):
-                    mock.append(await _around(post, calls))
+                    mock.append(await per_call_async(post, calls))
                     citcall_mock.reset()
                     with _only(bare_router, citcall_mock.router):
-                        bare.append(await _around(post, calls))
+                        bare.append(await per_call_async(post, calls))
             return min(bare), min(mock)
 
     return asyncio.run(run())

@@ -1,13 +1,16 @@
 """Callback delivery: schema-checked payloads POSTed in the background, allowlisted hosts only.
 
 Each delivery is a task that waits `callback_delay`, then tries once plus
-`callback_retries` times with doubling pauses. Every delivery is recorded (bounded log)
-so tests and the `/_sandbox/deliveries` endpoint can see what was sent and how it went.
+`callback_retries` times with doubling pauses; each try is one `core.delivery` request
+(the kit's one way to reach a receiver: bounded answer, one deadline, no proxies). Every
+delivery is recorded (bounded log) so tests and the `/_sandbox/deliveries` endpoint can
+see what was sent and how it went.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from collections import deque
@@ -17,11 +20,13 @@ from typing import Any
 
 import httpx
 
+from citcall_contract.core.delivery import adeliver, url_client
 from citcall_contract.core.hosts import hide_userinfo, is_allowed
 from citcall_contract.sandbox.config import SandboxConfig
 from citcall_contract.spec import Webhook
 
 logger = logging.getLogger("citcall_contract.sandbox")
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 @dataclass
@@ -68,13 +73,9 @@ class DeliveryLog:
         return len(self._items)
 
 
-async def _read_some(response: httpx.Response, limit: int) -> None:
-    """Read and drop at most about `limit` bytes of the body (the rest is never read)."""
-    seen = 0
-    async for chunk in response.aiter_raw():
-        seen += len(chunk)
-        if seen >= limit:
-            return
+def _json(payload: Mapping[str, Any]) -> bytes:
+    """The payload as compact UTF-8 JSON (the form httpx's `json=` sends)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class CallbackDispatcher:
@@ -127,10 +128,7 @@ class CallbackDispatcher:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            # No proxies from the environment: callbacks go to the allowlisted host itself.
-            self._client = httpx.AsyncClient(
-                timeout=self._config.callback_timeout, trust_env=False, follow_redirects=False
-            )
+            self._client = url_client()  # kept: one connection pool for every callback
         return self._client
 
     async def _deliver(self, delivery: Delivery, extra_delay: float = 0.0) -> None:
@@ -150,26 +148,26 @@ class CallbackDispatcher:
             delivery.done = True
 
     async def _attempt(self, delivery: Delivery) -> bool:
-        """One POST. Only the status matters; the answer's body is read up to
-        `callback_max_response_bytes` and the whole attempt, body included, ends after
-        `callback_timeout`, so a receiver cannot hold the sandbox or fill its memory."""
+        """One POST through `core.delivery`. Only the status matters; the answer's body is
+        read up to `callback_max_response_bytes` and the whole attempt, body included, ends
+        after `callback_timeout`, so a receiver cannot hold the sandbox or fill its memory."""
         config = self._config
-        status: int | None = None
-        try:
-            async with asyncio.timeout(config.callback_timeout):
-                request = self._http().stream("POST", delivery.target, json=delivery.payload)
-                async with request as response:
-                    status = response.status_code
-                    await _read_some(response, config.callback_max_response_bytes)
-        except TimeoutError:
-            if status is None:
-                delivery.error = f"no answer within {config.callback_timeout} s"
-                return False
-        except httpx.HTTPError as exc:
-            if status is None:
-                message = f"{type(exc).__name__}: {exc}".replace(delivery.target, delivery.url)
-                delivery.error = message
-                return False
+        answer = await adeliver(
+            delivery.target,
+            client=self._http(),
+            body=_json(delivery.payload),
+            headers=JSON_HEADERS,
+            timeout=config.callback_timeout,
+            max_body=config.callback_max_response_bytes,
+            allow_hosts=config.callback_allow_hosts,
+        )
+        status = answer.status  # an answer cut short after its status still counts
+        if status is None:
+            error = answer.error or "no answer"
+            if error.startswith("timed out"):
+                error = f"no answer within {config.callback_timeout} s"
+            delivery.error = error.replace(delivery.target, delivery.url)
+            return False
         delivery.status_code = status
         if 200 <= status < 300:
             delivery.delivered, delivery.error = True, None

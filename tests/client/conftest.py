@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 import respx
-from hypothesis import settings
 
 from citcall_contract import Citcall
 from citcall_contract.client.facade import DEFAULT_BASE_URL
 
 from .client_support import API_KEY, NO_WAIT
-
-CI_MAX_EXAMPLES = 50
-
-# tox sets HYPOTHESIS_PROFILE=ci: Hypothesis's built-in "ci" profile (derandomised, no
-# deadline), capped to a modest number of examples so the client suite stays fast.
-_CI = settings.get_profile("ci")
-if _CI.max_examples > CI_MAX_EXAMPLES:
-    settings.register_profile("ci", _CI, max_examples=CI_MAX_EXAMPLES)
-if os.environ.get("HYPOTHESIS_PROFILE") == "ci":
-    settings.load_profile("ci")
 
 
 @pytest.fixture

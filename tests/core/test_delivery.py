@@ -19,6 +19,7 @@ from citcall_contract.core.delivery import (
     adeliver,
     app_interface,
     deliver,
+    url_client,
 )
 
 RELEASE = threading.Event()
@@ -198,6 +199,17 @@ def test_url_answer_is_capped(server_url: str) -> None:
     result = deliver(server_url, body=b"z" * 5000, max_body=100)
     assert result.truncated
     assert result.body == b"z" * 100
+
+
+async def test_a_kept_client_is_reused_and_left_open(server_url: str) -> None:
+    async with url_client() as client:
+        first = await adeliver(server_url, path="/one", body=b"1", client=client)
+        second = await adeliver(server_url + "/hang", body=b"2", timeout=0.3, client=client)
+        third = await adeliver(server_url, path="/three", body=b"3", client=client)
+        assert not client.is_closed
+    assert (first.status, first.body, third.status, third.body) == (202, b"1", 202, b"3")
+    assert second.status is None
+    assert "timed out" in (second.error or "")
 
 
 @pytest.mark.parametrize(

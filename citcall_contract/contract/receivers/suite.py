@@ -16,6 +16,7 @@ Nothing here imports the sandbox: the suite judges any receiver.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import time
@@ -28,6 +29,7 @@ from typing import Any, TextIO
 from citcall_contract.client.callback_reports import callback_kinds, kind_alias, resolve_kind
 from citcall_contract.contract.receivers import payloads
 from citcall_contract.core import delivery
+from citcall_contract.core.authorization import basic_credentials
 from citcall_contract.core.printable import printable, printable_bytes
 from citcall_contract.core.redact import hide
 
@@ -230,6 +232,7 @@ def run_suite(
                 answer = _send(target, case, settings)
                 timeouts += answer.error is not None and answer.error.startswith("timed out")
                 problem = judge(case, answer, settings.timeout)
+                answer = _hidden(answer, secrets)
                 shown = None if problem is None else printable(hide(problem, secrets))
                 outcome = Outcome(case, answer, shown, shown_answer(answer, secrets, 160))
             result.outcomes.append(outcome)
@@ -286,7 +289,6 @@ def url_secrets(target: delivery.Target) -> list[str]:
     never shown, even if an error quotes them or the receiver echoes its headers."""
     if not isinstance(target, str):
         return []
-    import base64
     from urllib.parse import unquote, urlsplit
 
     try:
@@ -296,7 +298,7 @@ def url_secrets(target: delivery.Target) -> list[str]:
     user, password = unquote(parts.username or ""), unquote(parts.password or "")
     if not user and not password:
         return []
-    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    token = basic_credentials(user, password)
     return [s for s in (token, password, parts.password, user, parts.username) if s]
 
 
@@ -304,6 +306,18 @@ def shown_answer(answer: delivery.DeliveryResult, secrets: Sequence[str], limit:
     """The start of an answer's body for a terminal or a report: the target's secrets
     hidden, control characters and invalid UTF-8 escaped (`core.printable`)."""
     return printable(hide(answer.body.decode("utf-8", errors="backslashreplace"), secrets), limit)
+
+
+def _hidden(answer: delivery.DeliveryResult, secrets: list[str]) -> delivery.DeliveryResult:
+    """The answer as reports keep it: a failing receiver may echo the credentials it got."""
+    if not secrets:
+        return answer
+    body = hide(answer.text, secrets)
+    error = None if answer.error is None else hide(answer.error, secrets)
+    raised = None if answer.raised is None else hide(answer.raised, secrets)
+    if (body, error, raised) == (answer.text, answer.error, answer.raised):
+        return answer
+    return dataclasses.replace(answer, body=body.encode(), error=error, raised=raised)
 
 
 def _shown_target(target: delivery.Target) -> str:

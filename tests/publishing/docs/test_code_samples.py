@@ -33,7 +33,11 @@ from citcall_contract.publishing.code_samples import (
     sdk_names,
     x_code_samples,
 )
-from citcall_contract.publishing.conformance.targets import declare_local_go, go_env
+from citcall_contract.publishing.conformance.targets import (
+    TS_COMPILER_OPTIONS,
+    declare_local_go,
+    go_env,
+)
 from citcall_contract.publishing.reference_docs import docs_input
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.spec.rules import missed_call_otp
@@ -141,12 +145,7 @@ def typescript_programs(
     root = Path(os.path.commonpath([work, sdk]))
     config = {
         "compilerOptions": {
-            "target": "ES2020",
-            "module": "commonjs",
-            "moduleResolution": "node",
-            "lib": ["ES2020", "DOM"],
-            "strict": True,
-            "skipLibCheck": True,
+            **TS_COMPILER_OPTIONS,
             "rootDir": str(root),
             "outDir": str(out),
             "baseUrl": str(work),

@@ -19,7 +19,11 @@ import pytest
 
 from citcall_contract import spec
 from citcall_contract.cli import main
-from citcall_contract.publishing.conformance.targets import declare_local_go, go_env
+from citcall_contract.publishing.conformance.targets import (
+    TS_COMPILER_OPTIONS,
+    declare_local_go,
+    go_env,
+)
 from citcall_contract.publishing.npm_tools import NpmToolMissing, tool
 from citcall_contract.spec import codes
 
@@ -70,12 +74,7 @@ def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tm
     build = tmp_path / "js"
     config = {
         "compilerOptions": {
-            "target": "ES2020",
-            "module": "commonjs",
-            "moduleResolution": "node",
-            "lib": ["ES2020", "DOM"],
-            "strict": True,
-            "skipLibCheck": True,
+            **TS_COMPILER_OPTIONS,
             "outDir": str(build),
         },
         "include": ["**/*.ts"],
