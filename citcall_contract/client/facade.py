@@ -56,6 +56,7 @@ from citcall_contract.core import strict_json
 from citcall_contract.core.authorization import Credentials
 from citcall_contract.core.redact import Redactor
 from citcall_contract.spec import codes
+from citcall_contract.spec.rules import keeps_otp
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -380,7 +381,7 @@ class _Core:
     def _verification(valid_time: object, limit_try: object) -> tuple[int | None, int | None]:
         keep = inputs.check_valid_time(valid_time)
         tries = inputs.check_limit_try(limit_try)
-        if tries is not None and keep is None:
+        if tries is not None and not keeps_otp({"valid_time": keep}):
             raise CitcallInputError("limit_try", "only applies with valid_time (the OTP is kept)")
         return keep, tries
 
