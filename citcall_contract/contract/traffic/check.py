@@ -1,196 +1,55 @@
 """Recorded traffic held against the spec: which exchanges conform, and where the API drifted.
 
-Each exchange (a HAR entry) is matched to its operation by URL: any of the spec's
-`servers` or a base URL the user gives, repeated and trailing slashes ignored the way
-the gateway ignores them. Its request and answer are validated with the spec's
-validators and the answer is parsed with the generated client's models, as a client
-would. Callbacks a receiver caught (entries marked `_callback`, or POSTs to a non-API
-path whose body is a webhook's) are checked against the webhook schemas. Tallies are
-bounded, so a file of any length is checked in constant memory.
+Each exchange (a HAR entry) is matched to its operation by URL (`matching`: the spec's
+servers, the user's base URLs and the one a recording names). Its request and answer
+are validated with the spec's validators and the answer is parsed with the generated
+client's models, as a client would. An answer that is not the gateway's (a non-JSON
+error page, a redirect, a dropped connection) is counted apart: neither drift nor a
+pass. Callbacks a receiver caught (entries marked `_callback`, or POSTs to a non-API
+path whose body looks like a webhook's) are checked against the webhook schemas.
+Tallies are bounded (`tally`), so a file of any length is checked in constant memory.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from citcall_contract import spec
+from citcall_contract.contract.traffic import har
+from citcall_contract.contract.traffic.matching import Matcher, split_url
 from citcall_contract.contract.traffic.redaction import (
-    header_secrets,
+    Hiding,
     otp_text_operations,
     redact_body,
-    redact_text,
+    request_codes,
+)
+from citcall_contract.contract.traffic.tally import (
+    MAX_NEW_RCS,
+    NOT_GATEWAY,
+    Drift,
+    OperationReport,
+    TrafficReport,
 )
 from citcall_contract.spec import codes
+from citcall_contract.spec.validators import error_location
 
-#: Distinct drifts kept per operation; beyond that only counts grow.
-MAX_DRIFTS = 200
-#: Distinct unknown rc values kept per operation.
-MAX_NEW_RCS = 100
 MAX_EXAMPLE_CHARS = 120
-_SLASHES = re.compile(r"/{2,}")
+MAX_MESSAGE_CHARS = 200
 
 
-@dataclass
-class Drift:
-    """One way an operation's traffic broke the spec, with a (redacted) example."""
-
-    direction: str  # request, response or callback
-    field: str  # JSON pointer-ish path in the body, or a header name
-    rule: str  # the schema keyword or check that failed
-    message: str
-    example: str
-    where: str  # the first exchange that showed it
-    count: int = 0
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
-@dataclass
-class OperationReport:
-    exchanges: int = 0
-    conforming: int = 0
-    drifting: int = 0
-    new_rcs: Counter[int] = field(default_factory=Counter)
-    drifts: dict[tuple[str, str, str], Drift] = field(default_factory=dict)
-    drifts_dropped: int = 0
-
-    def add(self, drift: Drift) -> None:
-        key = (drift.direction, drift.field, drift.rule)
-        kept = self.drifts.get(key)
-        if kept is None:
-            if len(self.drifts) >= MAX_DRIFTS:
-                self.drifts_dropped += 1
-                return
-            self.drifts[key] = kept = drift
-        kept.count += 1
-
-
-@dataclass
-class TrafficReport:
-    operations: dict[str, OperationReport] = field(default_factory=dict)
-    skipped: int = 0  # exchanges that are not Citcall traffic
-    files: list[str] = field(default_factory=list)
-
-    def operation(self, label: str) -> OperationReport:
-        return self.operations.setdefault(label, OperationReport())
-
-    @property
-    def exchanges(self) -> int:
-        return sum(op.exchanges for op in self.operations.values())
-
-    @property
-    def ok(self) -> bool:
-        return not any(op.drifting or op.new_rcs for op in self.operations.values())
-
-
-def _normalise_path(path: str) -> str:
-    collapsed = _SLASHES.sub("/", path)
-    return collapsed.rstrip("/") or "/"
-
-
-@dataclass(frozen=True)
-class Base:
-    scheme: str
-    netloc: str
-    path: str
-
-
-def parse_base(url: str) -> Base:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(f"not an http(s) base URL: {url!r}")
-    path = _normalise_path(parts.path)
-    return Base(parts.scheme, parts.netloc.lower(), "" if path == "/" else path)
-
-
-class Matcher:
-    """URL -> the spec's operation, for the spec's servers and the given base URLs."""
-
-    def __init__(self, base_urls: Iterable[str] = ()) -> None:
-        self.bases = [parse_base(url) for url in (*base_urls, *spec.servers())]
-        self.by_path = {(op.path, op.method.upper()): op for op in spec.operations().values()}
-        self.api_paths = {op.path for op in spec.operations().values()}
-
-    def operation(self, method: str, url: str) -> spec.Operation | None:
-        relative = self.relative_path(url)
-        if relative is None:
-            return None
-        return self.by_path.get((relative, method.upper()))
-
-    def relative_path(self, url: str) -> str | None:
-        """The path under a known base (normalised), or None when no base serves `url`."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return None
-        path = _normalise_path(parts.path)
-        netloc = parts.netloc.lower()
-        for base in self.bases:
-            if netloc != base.netloc or parts.scheme != base.scheme:
-                continue
-            if path == base.path or path.startswith(base.path + "/"):
-                return path[len(base.path) :] or "/"
-        return None
-
-
-def _headers(message: Mapping[str, Any]) -> list[tuple[str, str]]:
-    found = []
-    for header in message.get("headers") or ():
-        if isinstance(header, Mapping):
-            found.append((str(header.get("name", "")), str(header.get("value", ""))))
-    return found
-
-
-def _request_text(entry: Mapping[str, Any]) -> str | None:
-    post = (entry.get("request") or {}).get("postData")
-    if isinstance(post, Mapping) and isinstance(post.get("text"), str):
-        return str(post["text"])
-    return None
-
-
-def _response_text(entry: Mapping[str, Any]) -> str | None:
-    content = (entry.get("response") or {}).get("content")
-    if not isinstance(content, Mapping) or not isinstance(content.get("text"), str):
-        return None
-    text = str(content["text"])
-    if content.get("encoding") == "base64":
-        import base64
-        import binascii
-
-        try:
-            return base64.b64decode(text).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-    return text
-
-
-def _decode(text: str | None) -> tuple[Any, str | None]:
-    """(JSON value, None) or (None, why it is not JSON)."""
-    if text is None:
-        return None, "no body recorded"
-    try:
-        return json.loads(text), None
-    except ValueError:
-        return None, "body is not JSON"
-    except RecursionError:
-        return None, "body nested too deeply"
-
-
-def _pointer(path: Iterable[Any]) -> str:
-    return "/".join(str(part) for part in path) or "(body)"
-
-
-def _example(value: Any, secrets: list[str]) -> str:
+def _example(value: Any, hiding: Hiding) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        text = repr(value)
-    text = redact_text(text, secrets)
-    return text if len(text) <= MAX_EXAMPLE_CHARS else text[: MAX_EXAMPLE_CHARS - 3] + "..."
+    except (TypeError, ValueError, RecursionError):
+        text = "(not shown)"
+    return _clip(hiding.text(text), MAX_EXAMPLE_CHARS)
 
 
 def _deepest(error: Any) -> Any:
@@ -202,27 +61,6 @@ def _deepest(error: Any) -> Any:
             return error
         error = min(error.context, key=lambda e: (-len(e.absolute_path), str(e.validator)))
     return error
-
-
-def _schema_drifts(
-    validator: Any, body: Any, direction: str, where: str, secrets: list[str]
-) -> list[Drift]:
-    drifts = []
-    for error in validator.iter_errors(body):
-        best = _deepest(error)
-        path = list(best.absolute_path)
-        example = _example(best.instance, secrets)
-        if best.validator == "required" and isinstance(best.instance, dict):
-            missing = [name for name in best.validator_value if name not in best.instance]
-            path += missing[:1]
-            example = "(missing)"
-        message = redact_text(str(best.message), secrets)
-        if len(message) > 200:
-            message = message[:197] + "..."
-        drifts.append(
-            Drift(direction, _pointer(path), str(best.validator), message, example, where)
-        )
-    return drifts
 
 
 class SchemaCheck:
@@ -240,10 +78,32 @@ class SchemaCheck:
     def surely_valid(self, body: Any) -> bool:
         return spec.surely_valid(self.ref, body)
 
-    def drifts(self, body: Any, direction: str, where: str, secrets: list[str]) -> list[Drift]:
-        if self.surely_valid(body):
-            return []
-        return _schema_drifts(self.validator, body, direction, where, secrets)
+    def drifts(self, body: Any, direction: str, where: str, hiding: Hiding) -> list[Drift]:
+        drifts = []
+        for error in self.validator.iter_errors(body):
+            best = _deepest(error)
+            field = error_location(best)
+            example = _example(best.instance, hiding)
+            if best.validator == "required" and isinstance(best.instance, dict):
+                missing = [name for name in best.validator_value if name not in best.instance]
+                if best.absolute_path and missing:
+                    field = f"{field}/{missing[0]}"
+                example = "(missing)"
+            message = _clip(hiding.text(str(best.message)), MAX_MESSAGE_CHARS)
+            drifts.append(Drift(direction, field, str(best.validator), message, example, where))
+        return drifts
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What checking one operation's exchanges needs, worked out once per operation."""
+
+    label: str
+    request: SchemaCheck
+    answer: SchemaCheck
+    error_answer: SchemaCheck | None  # the spec's `default` answer, if documented
+    model: Any  # the generated client's model of the answer
+    otp_text: bool
 
 
 class TrafficChecker:
@@ -259,6 +119,8 @@ class TrafficChecker:
         self._models = models
         self._webhooks = callback_kinds()
         self._checks: dict[str, SchemaCheck] = {}
+        self._plans: dict[str, _Plan] = {}
+        self._otp_text = otp_text_operations()
 
     def _schema(self, ref: str) -> SchemaCheck:
         check = self._checks.get(ref)
@@ -266,99 +128,121 @@ class TrafficChecker:
             check = self._checks[ref] = SchemaCheck(ref)
         return check
 
+    def _plan(self, operation: spec.Operation) -> _Plan:
+        plan = self._plans.get(operation.operation_id)
+        if plan is None:
+            answer_ref = operation.response_schema_ref()
+            documented = "default" in operation.definition.get("responses", {})
+            plan = self._plans[operation.operation_id] = _Plan(
+                label=f"{operation.method.upper()} {operation.path}",
+                request=self._schema(operation.request_schema_ref()),
+                answer=self._schema(answer_ref),
+                error_answer=(
+                    self._schema(operation.response_schema_ref("default")) if documented else None
+                ),
+                model=getattr(self._models, answer_ref.rsplit("/", 1)[-1], None),
+                otp_text=operation.operation_id in self._otp_text,
+            )
+        return plan
+
     def check(self, entry: Mapping[str, Any], where: str) -> None:
-        request = entry.get("request")
-        if not isinstance(request, Mapping):
+        request = har.part(entry, "request")
+        if not request:
             self.report.skipped += 1
             return
-        method = str(request.get("method", "")).upper()
-        url = str(request.get("url", ""))
-        headers = _headers(request)
-        secrets = header_secrets(headers)
-        if self._is_marked_callback(entry):
-            self._check_callback(entry, url, where, secrets)
+        method = har.text(request.get("method")).upper()
+        url = har.text(request.get("url"))
+        note = har.part(entry, "_citcall")
+        if "base_url" in note:
+            self.matcher.add_recorded_base(note["base_url"])
+        if har.marked_callback(entry, note):
+            self._check_callback(request, url, where)
             return
         operation = self.matcher.operation(method, url)
         if operation is not None:
-            self._check_operation(operation, entry, headers, where, secrets)
+            response = har.part(entry, "response")
+            self._check_operation(self._plan(operation), request, response, note, where)
             return
-        if method == "POST" and self._check_unmatched_post(entry, url, where, secrets):
+        if method == "POST" and self._check_unmatched_post(request, url, where):
             return
         self.report.skipped += 1
+        self.matcher.note_skipped(url)
 
     # -- operations ------------------------------------------------------------------
 
     def _check_operation(
         self,
-        operation: spec.Operation,
-        entry: Mapping[str, Any],
-        headers: list[tuple[str, str]],
+        plan: _Plan,
+        request: dict[str, Any],
+        response: dict[str, Any],
+        note: dict[str, Any],
         where: str,
-        secrets: list[str],
     ) -> None:
-        label = f"{operation.method.upper()} {operation.path}"
-        report = self.report.operation(label)
-        report.exchanges += 1
-        otp_text = operation.operation_id in otp_text_operations()
+        report = self.report.operation(plan.label)
+        headers = har.headers(request)
         drifts: list[Drift] = []
-        if not any(name.lower() == "authorization" for name, _ in headers):
+        if har.header(headers, "authorization") is None:
             drifts.append(
                 Drift("request", "Authorization", "security", "no Authorization header", "-", where)
             )
-        body, problem = _decode(_request_text(entry))
+        body, problem = har.decode(har.request_text(request))
+        hiding = Hiding(headers, request_codes(body))
         if problem is not None:
             drifts.append(Drift("request", "(body)", "json", problem, "-", where))
-        else:
-            body = redact_body(body, "request", otp_text)
-            check = self._schema(operation.request_schema_ref())
-            drifts += check.drifts(body, "request", where, secrets)
-        drifts += self._check_answer(operation, entry, where, secrets, otp_text, report)
-        for drift in drifts:
-            report.add(drift)
-        if drifts:
-            report.drifting += 1
-        else:
-            report.conforming += 1
+        elif not plan.request.surely_valid(body):
+            shown = redact_body(body, "request", plan.otp_text, hiding.codes)
+            drifts += plan.request.drifts(shown, "request", where, hiding)
+        answer, foreign = self._check_answer(plan, response, note.get("problem"), where, hiding)
+        report.tally(drifts + answer, foreign)
 
     def _check_answer(
         self,
-        operation: spec.Operation,
-        entry: Mapping[str, Any],
+        plan: _Plan,
+        response: dict[str, Any],
+        problem: Any,
         where: str,
-        secrets: list[str],
-        otp_text: bool,
-        report: OperationReport,
-    ) -> list[Drift]:
-        response = entry.get("response")
-        status = response.get("status") if isinstance(response, Mapping) else None
-        if not isinstance(status, int) or status <= 0:
-            citcall = entry.get("_citcall")
-            problem = citcall.get("problem") if isinstance(citcall, Mapping) else None
-            message = f"no usable answer: {problem}" if problem else "no answer recorded"
-            message = redact_text(str(message), secrets)
-            return [Drift("response", "(status)", "answer", message, "-", where)]
-        text = _response_text(entry)
+        hiding: Hiding,
+    ) -> tuple[list[Drift], Drift | None]:
+        """The answer's drifts, or why it is not the gateway's answer."""
+        status = har.status(response)
+        if problem is not None or status is None:
+            reason = f"no usable answer: {problem}" if problem else "no answer recorded"
+            return [], self._foreign(reason, "-", where, hiding)
+        report = self.report.operation(plan.label)
+        text = har.response_text(response)
+        body, not_json = har.decode(text)
         if status != 200:
-            # The spec's `default`: from a proxy or maintenance page; JSON then has `rc`.
-            body, problem = _decode(text)
-            documented = "default" in operation.definition.get("responses", {})
-            if problem is None and isinstance(body, dict) and "rc" in body and documented:
+            # The spec's `default`: a gateway error has `rc`; a proxy's page or a redirect
+            # is not the gateway's answer at all.
+            if not_json is None and isinstance(body, dict) and "rc" in body and plan.error_answer:
                 self._note_rc(body, report)
-                check = self._schema(operation.response_schema_ref("default"))
-                return check.drifts(body, "response", where, secrets)
-            return []
-        body, problem = _decode(text)
-        if problem is not None:
-            return [Drift("response", "(body)", "json", problem, _example(text, secrets), where)]
-        body = redact_body(body, "response", otp_text)
-        drifts = self._schema(operation.response_schema_ref()).drifts(
-            body, "response", where, secrets
-        )
+                return self._answer_drifts(plan.error_answer, plan, body, where, hiding), None
+            kind = har.header(har.headers(response), "content-type") or "no content type"
+            shape = "not JSON" if not_json is not None else "JSON without rc"
+            reason = f"HTTP {status} ({kind.split(';')[0].strip()}): {shape}"
+            return [], self._foreign(reason, _example(text or "", hiding), where, hiding)
+        if not_json is not None:
+            example = _example(text, hiding)
+            return [Drift("response", "(body)", "json", not_json, example, where)], None
+        drifts = self._answer_drifts(plan.answer, plan, body, where, hiding)
         if isinstance(body, dict):
             self._note_rc(body, report, drifts, where)
-        model_name = operation.response_schema_ref().rsplit("/", 1)[-1]
-        drifts += self._parse_with_model(model_name, body, "response", where, secrets)
-        return drifts
+        drifts += self._parse_with_model(plan.model, body, "response", where, hiding)
+        return drifts, None
+
+    @staticmethod
+    def _answer_drifts(
+        check: SchemaCheck, plan: _Plan, body: Any, where: str, hiding: Hiding
+    ) -> list[Drift]:
+        if check.surely_valid(body):
+            return []
+        shown = redact_body(body, "response", plan.otp_text, hiding.codes)
+        return check.drifts(shown, "response", where, hiding)
+
+    @staticmethod
+    def _foreign(reason: str, example: str, where: str, hiding: Hiding) -> Drift:
+        message = _clip(hiding.text(reason), MAX_MESSAGE_CHARS)
+        return Drift("response", "(answer)", NOT_GATEWAY, message, example, where)
 
     def _note_rc(
         self,
@@ -378,59 +262,60 @@ class TrafficChecker:
                 message = f"rc {rc} is not in the spec's ResponseCode table"
                 drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))
 
+    @staticmethod
     def _parse_with_model(
-        self, model_name: str, body: Any, direction: str, where: str, secrets: list[str]
+        model: Any, body: Any, direction: str, where: str, hiding: Hiding
     ) -> list[Drift]:
-        model = getattr(self._models, model_name, None)
         if model is None or not isinstance(body, dict):
             return []
         try:
             model.from_dict(body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            message = redact_text(f"{type(exc).__name__}: {exc}", secrets)
-            return [Drift(direction, "(body)", f"{model_name}.from_dict", message, "-", where)]
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            message = _clip(hiding.text(f"{type(exc).__name__}: {exc}"), MAX_MESSAGE_CHARS)
+            rule = f"{model.__name__}.from_dict"
+            return [Drift(direction, "(body)", rule, message, "-", where)]
         return []
 
     # -- callbacks -------------------------------------------------------------------
 
-    @staticmethod
-    def _is_marked_callback(entry: Mapping[str, Any]) -> bool:
-        marker = entry.get("_callback")
-        citcall = entry.get("_citcall")
-        return marker is True or (isinstance(citcall, Mapping) and citcall.get("callback") is True)
-
     def _kind_for(self, url: str, body: Any) -> str | None:
-        """The webhook a callback is: by the receiver's path, else the best-fitting schema."""
-        last = _normalise_path(urlsplit(url).path).rsplit("/", 1)[-1]
-        if last in self._webhooks:
-            return last
-        if not isinstance(body, dict):
+        """The webhook a callback is: by the receiver's path, else the best-fitting schema
+        (a body with `trxid` and another field of a webhook is one, even missing a
+        required field: that is the drift to report)."""
+        split = split_url(url)
+        last = split[1].rsplit("/", 1)[-1] if split else ""
+        for name in self._webhooks:
+            if name.lower() == last:
+                return name
+        if not isinstance(body, dict) or "trxid" not in body:
             return None
-        fits = [name for name, kind in self._webhooks.items() if kind.required <= set(body)]
+        keys = set(body)
+        fits = [name for name, kind in self._webhooks.items() if len(keys & kind.properties) >= 2]
         if not fits:
             return None
-        return min(fits, key=lambda n: len(set(body) - self._webhooks[n].properties))
+        return max(
+            fits,
+            key=lambda n: (
+                len(self._webhooks[n].required & keys),
+                -len(keys - self._webhooks[n].properties),
+            ),
+        )
 
-    def _check_unmatched_post(
-        self, entry: Mapping[str, Any], url: str, where: str, secrets: list[str]
-    ) -> bool:
+    def _check_unmatched_post(self, request: dict[str, Any], url: str, where: str) -> bool:
         """A POST outside the API: checked as a callback when its body is a webhook's."""
         if self.matcher.relative_path(url) in self.matcher.api_paths:
             return False  # an API path with the wrong method: not a callback
-        body, problem = _decode(_request_text(entry))
+        body, problem = har.decode(har.request_text(request))
         if problem is not None or self._kind_for(url, body) is None:
             return False
-        self._check_callback(entry, url, where, secrets)
+        self._check_callback(request, url, where)
         return True
 
-    def _check_callback(
-        self, entry: Mapping[str, Any], url: str, where: str, secrets: list[str]
-    ) -> None:
-        body, problem = _decode(_request_text(entry))
+    def _check_callback(self, request: dict[str, Any], url: str, where: str) -> None:
+        body, problem = har.decode(har.request_text(request))
         kind = self._kind_for(url, body)
-        label = f"callback {kind or 'unknown'}"
-        report = self.report.operation(label)
-        report.exchanges += 1
+        report = self.report.operation(f"callback {kind or 'unknown'}")
+        hiding = Hiding(har.headers(request))
         drifts: list[Drift] = []
         if problem is not None:
             drifts.append(Drift("callback", "(body)", "json", problem, "-", where))
@@ -438,16 +323,11 @@ class TrafficChecker:
             message = "matches no webhook of the spec"
             drifts.append(Drift("callback", "(body)", "webhook", message, "-", where))
         else:
-            body = redact_body(body, "callback")
-            hook = self._webhooks[kind]
-            ref = spec.webhooks()[kind].schema_ref
-            drifts += self._schema(ref).drifts(body, "callback", where, secrets)
+            check = self._schema(spec.webhooks()[kind].schema_ref)
+            if not check.surely_valid(body):
+                drifts += check.drifts(redact_body(body, "callback"), "callback", where, hiding)
             if isinstance(body, dict) and "rc" in body:
                 self._note_rc(body, report, drifts, where)
-            drifts += self._parse_with_model(hook.schema, body, "callback", where, secrets)
-        for drift in drifts:
-            report.add(drift)
-        if drifts:
-            report.drifting += 1
-        else:
-            report.conforming += 1
+            model = getattr(self._models, self._webhooks[kind].schema, None)
+            drifts += self._parse_with_model(model, body, "callback", where, hiding)
+        report.tally(drifts, None)

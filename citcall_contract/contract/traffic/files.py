@@ -1,9 +1,11 @@
 """Read recorded traffic one exchange at a time: HAR 1.2, JSON lines, the recorder's files.
 
 Every exchange comes out as a HAR entry (`request`, `response`, `time`...), the shape the
-recorder writes too. A HAR file is one JSON document, so its `log.entries` array is read
-incrementally (`json.JSONDecoder.raw_decode` over a sliding buffer): a file of 100,000
-exchanges costs the memory of one entry, not of the file.
+recorder writes too. What a file is, is read from its first value: an object with a
+`log` member (first or not, minified or pretty-printed) is a HAR document, whose
+`log.entries` are read one by one (`scanner`); anything else is JSON lines. Memory is
+that of one entry (a line or an entry beyond `scanner.MAX_VALUE_CHARS` is refused without being
+read whole), and time is linear in the file's size.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-CHUNK_CHARS = 64 * 1024
-#: An entry (or a JSON line) larger than this is refused: recorded bodies are bounded.
-MAX_ENTRY_CHARS = 16 * 1024 * 1024
-_WHITESPACE = " \t\r\n"
+from citcall_contract.contract.traffic import scanner as scanning
+from citcall_contract.contract.traffic.scanner import ScanError, Scanner
+
+SUFFIXES = frozenset({".har", ".jsonl", ".json", ".ndjson"})
 
 
 class TrafficFileError(ValueError):
@@ -36,167 +38,100 @@ def read_entries(path: Path) -> Iterator[Entry]:
     """Each exchange of a HAR file, a JSON-lines file, or a directory of either."""
     if path.is_dir():
         for child in sorted(path.iterdir()):
-            if child.is_file() and child.suffix in {".har", ".jsonl", ".json", ".ndjson"}:
+            if child.is_file() and child.suffix in SUFFIXES:
                 yield from read_entries(child)
         return
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
-        raise TrafficFileError(f"{path}: {exc.strerror}") from None
+        raise TrafficFileError(f"{path}: {exc.strerror or exc}") from None
     with handle:
         try:
-            first = _first_char(handle)
-            handle.seek(0)
-            if first == "{" and _looks_like_har(path):
+            if _is_har(handle, str(path)):
+                handle.seek(0)
                 yield from _har_entries(handle, str(path))
             else:
+                handle.seek(0)
                 yield from _json_lines(handle, str(path))
         except UnicodeDecodeError as exc:
             raise TrafficFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise TrafficFileError(f"{path}: {exc.strerror or exc}") from None
 
 
-def _first_char(handle: IO[str]) -> str:
-    while True:
-        char = handle.read(1)
-        if char == "" or char not in _WHITESPACE:
-            return char
-
-
-def _looks_like_har(path: Path) -> bool:
-    """A HAR document opens with `{"log"`; a JSON-lines file opens with an entry."""
-    with path.open(encoding="utf-8") as handle:
-        head = handle.read(4096).lstrip(_WHITESPACE)
-    return head.startswith("{") and head[1:].lstrip(_WHITESPACE).startswith('"log"')
+def _is_har(handle: IO[str], name: str) -> bool:
+    """Whether the file's first value is an object with a `log` object member (read
+    member by member, so the answer costs one member, or one JSON line, at most)."""
+    scanner = Scanner(handle)
+    if scanner.peek() != "{":
+        return False
+    try:
+        for key in scanner.members("an object"):
+            if key == "log" and scanner.peek() == "{":
+                return True
+            scanner.value()
+    except ScanError:
+        return False  # the JSON-lines reader names the line
+    return False
 
 
 def _json_lines(handle: IO[str], name: str) -> Iterator[Entry]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
+    number = 0
+    while True:
+        limit = scanning.MAX_VALUE_CHARS  # one bound for a line and a HAR entry
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        number += 1
         where = f"{name}:{number}"
-        if len(line) > MAX_ENTRY_CHARS:
-            raise TrafficFileError(f"{where}: line longer than {MAX_ENTRY_CHARS} characters")
+        if len(line) > limit:
+            raise TrafficFileError(f"{where}: line longer than {limit} characters")
+        if line.isspace():
+            continue
         try:
             data = json.loads(line)
         except ValueError as exc:
             raise TrafficFileError(f"{where}: not JSON ({exc})") from None
+        except RecursionError:
+            raise TrafficFileError(f"{where}: not JSON (nested too deeply)") from None
         if not isinstance(data, dict):
             raise TrafficFileError(f"{where}: a line must be a JSON object (a HAR entry)")
         yield Entry(where, data)
 
 
-class _Reader:
-    """A sliding window over a text file for `raw_decode` and single-character steps."""
-
-    def __init__(self, handle: IO[str], name: str) -> None:
-        self.handle = handle
-        self.name = name
-        self.buffer = ""
-        self.pos = 0
-        self.eof = False
-
-    def _fill(self) -> bool:
-        if self.eof:
-            return False
-        chunk = self.handle.read(CHUNK_CHARS)
-        if not chunk:
-            self.eof = True
-            return False
-        self.buffer = self.buffer[self.pos :] + chunk
-        self.pos = 0
-        return True
-
-    def peek(self) -> str:
-        """The next non-blank character (not consumed), or "" at the end."""
-        while True:
-            while self.pos < len(self.buffer) and self.buffer[self.pos] in _WHITESPACE:
-                self.pos += 1
-            if self.pos < len(self.buffer):
-                return self.buffer[self.pos]
-            if not self._fill():
-                return ""
-
-    def expect(self, char: str) -> None:
-        found = self.peek()
-        if found != char:
-            shown = repr(found) if found else "the end of the file"
-            raise TrafficFileError(f"{self.name}: not a HAR file (expected {char!r}, {shown})")
-        self.pos += 1
-
-    def value(self) -> Any:
-        """Decode the next JSON value, reading more of the file as long as it is cut off."""
-        decoder = json.JSONDecoder()
-        self.peek()
-        while True:
-            try:
-                value, end = decoder.raw_decode(self.buffer, self.pos)
-            except ValueError as exc:
-                if len(self.buffer) - self.pos > MAX_ENTRY_CHARS:
-                    raise TrafficFileError(
-                        f"{self.name}: an entry larger than {MAX_ENTRY_CHARS} characters"
-                    ) from None
-                if not self._fill():
-                    raise TrafficFileError(f"{self.name}: invalid JSON ({exc})") from None
-                continue
-            if end == len(self.buffer) and not self.eof and isinstance(value, int | float):
-                self._fill()  # a number at the window's edge may go on
-                continue
-            if end - self.pos > MAX_ENTRY_CHARS:
-                raise TrafficFileError(
-                    f"{self.name}: an entry larger than {MAX_ENTRY_CHARS} characters"
-                )
-            self.pos = end
-            return value
-
-
 def _har_entries(handle: IO[str], name: str) -> Iterator[Entry]:
     """`log.entries` of a HAR document, one by one; other members are read and dropped."""
-    reader = _Reader(handle, name)
-    reader.expect("{")
+    scanner = Scanner(handle)
     found = False
-    for key in _members(reader):
-        if key != "log":
-            reader.value()
-            continue
-        reader.expect("{")
-        for log_key in _members(reader):
-            if log_key != "entries":
-                reader.value()
+    try:
+        for key in scanner.members("a HAR file"):
+            if key != "log":
+                scanner.value()
                 continue
-            found = True
-            reader.expect("[")
-            index = 0
-            if reader.peek() == "]":
-                reader.pos += 1
-            else:
-                while True:
-                    data = reader.value()
-                    if not isinstance(data, dict):
-                        raise TrafficFileError(f"{name}#{index}: an entry must be an object")
-                    yield Entry(f"{name}#{index}", data)
-                    index += 1
-                    if reader.peek() == ",":
-                        reader.pos += 1
-                        continue
-                    reader.expect("]")
-                    break
+            for log_key in scanner.members("a HAR file's log"):
+                if log_key != "entries":
+                    scanner.value()
+                    continue
+                found = True
+                yield from _entries(scanner, name)
+    except ScanError as exc:
+        raise TrafficFileError(f"{name}: {exc}") from None
     if not found:
         raise TrafficFileError(f"{name}: a HAR file needs log.entries")
 
 
-def _members(reader: _Reader) -> Iterator[str]:
-    """Keys of the object whose `{` was just read; the caller consumes each value."""
-    if reader.peek() == "}":
-        reader.pos += 1
+def _entries(scanner: Scanner, name: str) -> Iterator[Entry]:
+    scanner.expect("[", "a HAR file's log.entries")
+    if scanner.take("]"):
         return
+    index = 0
     while True:
-        key = reader.value()
-        if not isinstance(key, str):
-            raise TrafficFileError(f"{reader.name}: not a HAR file (object key expected)")
-        reader.expect(":")
-        yield key
-        if reader.peek() == ",":
-            reader.pos += 1
+        data = scanner.value()
+        if not isinstance(data, dict):
+            raise TrafficFileError(f"{name}#{index}: an entry must be an object")
+        yield Entry(f"{name}#{index}", data)
+        index += 1
+        if scanner.take(","):
             continue
-        reader.expect("}")
+        scanner.expect("]", "a HAR file's log.entries")
         return

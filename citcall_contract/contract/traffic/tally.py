@@ -1,0 +1,105 @@
+"""What `check-traffic` found, per operation, in bounded memory.
+
+Every checked exchange lands in exactly one column: conforming; drifting (its request
+or the gateway's answer breaks the spec, or the answer has an rc the spec does not
+list); or not a gateway answer (an HTML 502 from a proxy, a redirect, a dropped
+connection: nothing the gateway's contract can be judged on, and no pass either).
+Distinct drifts and reasons are kept up to a bound; beyond it only counts grow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: Distinct drifts (and distinct reasons an answer was not the gateway's) kept per operation.
+MAX_DRIFTS = 200
+#: Distinct unknown rc values kept per operation.
+MAX_NEW_RCS = 100
+NOT_GATEWAY = "not a gateway answer"
+
+
+@dataclass
+class Drift:
+    """One way an operation's traffic broke the spec, with a (redacted) example."""
+
+    direction: str  # request, response or callback
+    field: str  # JSON pointer-ish path in the body, or a header name
+    rule: str  # the schema keyword or check that failed
+    message: str
+    example: str
+    where: str  # the first exchange that showed it
+    count: int = 0
+
+
+def _keep(table: dict[tuple[str, str, str], Drift], drift: Drift) -> bool:
+    """Count `drift` in `table`; False when it is new and the table is full."""
+    key = (drift.direction, drift.field, drift.rule if drift.rule != NOT_GATEWAY else drift.message)
+    kept = table.get(key)
+    if kept is None:
+        if len(table) >= MAX_DRIFTS:
+            return False
+        table[key] = kept = drift
+    kept.count += 1
+    return True
+
+
+@dataclass
+class OperationReport:
+    exchanges: int = 0
+    conforming: int = 0
+    drifting: int = 0
+    not_gateway: int = 0
+    new_rcs: Counter[int] = field(default_factory=Counter)
+    drifts: dict[tuple[str, str, str], Drift] = field(default_factory=dict)
+    drifts_dropped: int = 0
+    #: Why answers were not the gateway's (status, content type, recorded problem).
+    not_gateway_reasons: dict[tuple[str, str, str], Drift] = field(default_factory=dict)
+
+    def add(self, drift: Drift) -> None:
+        if not _keep(self.drifts, drift):
+            self.drifts_dropped += 1
+
+    def tally(self, drifts: list[Drift], foreign: Drift | None) -> None:
+        """One exchange: its drifts, and why its answer was not the gateway's (if so)."""
+        self.exchanges += 1
+        for drift in drifts:
+            self.add(drift)
+        if foreign is not None:
+            _keep(self.not_gateway_reasons, foreign)
+        if drifts:
+            self.drifting += 1
+        elif foreign is not None:
+            self.not_gateway += 1
+        else:
+            self.conforming += 1
+
+    @property
+    def ok(self) -> bool:
+        return not (self.drifting or self.new_rcs or self.not_gateway)
+
+
+@dataclass
+class TrafficReport:
+    operations: dict[str, OperationReport] = field(default_factory=dict)
+    skipped: int = 0  # exchanges that are not Citcall traffic
+    files: list[str] = field(default_factory=list)
+
+    def operation(self, label: str) -> OperationReport:
+        found = self.operations.get(label)
+        if found is None:
+            found = self.operations[label] = OperationReport()
+        return found
+
+    @property
+    def exchanges(self) -> int:
+        return sum(op.exchanges for op in self.operations.values())
+
+    @property
+    def ok(self) -> bool:
+        """At least one exchange checked, and every one conforming."""
+        return self.exchanges > 0 and all(op.ok for op in self.operations.values())
+
+    @property
+    def not_gateway(self) -> int:
+        return sum(op.not_gateway for op in self.operations.values())
