@@ -74,10 +74,31 @@ def _nothing_checked(checker: TrafficChecker) -> str:
     )
 
 
+def _check_path(checker: TrafficChecker, path: Path) -> None:
+    """Every exchange of a file or folder; a large JSON-lines file on every core."""
+    from citcall_contract.contract.traffic.files import (
+        har_entries,
+        is_har,
+        json_lines,
+        traffic_files,
+    )
+    from citcall_contract.contract.traffic.parallel import check_in_parallel
+
+    for file in traffic_files(path):
+        if is_har(file):
+            entries = har_entries(file)
+        elif check_in_parallel(checker, file):
+            continue
+        else:
+            entries = json_lines(file)
+        for entry in entries:
+            checker.check(entry.data, entry.where)
+
+
 def run(args: argparse.Namespace) -> int:
     from citcall_contract.contract.traffic import report as traffic_report
     from citcall_contract.contract.traffic.check import TrafficChecker
-    from citcall_contract.contract.traffic.files import TrafficFileError, read_entries
+    from citcall_contract.contract.traffic.files import TrafficFileError
 
     for option, path in (("--json", args.json), ("--junit", args.junit)):
         problem = _unwritable(option, path)
@@ -92,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
             if not path.exists():
                 raise TrafficFileError(f"{path}: no such file")
             checker.report.files.append(str(path))
-            for entry in read_entries(path):
-                checker.check(entry.data, entry.where)
+            _check_path(checker, path)
     except TrafficFileError as exc:
         return _fail(str(exc))
     report = checker.report

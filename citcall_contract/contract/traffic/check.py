@@ -2,17 +2,17 @@
 
 Each exchange (a HAR entry) is matched to its operation by URL (`matching`: the spec's
 servers, the user's base URLs and the one a recording names). Its request and answer
-are validated with the spec's validators and the answer is parsed with the generated
-client's models, as a client would. An answer that is not the gateway's (a non-JSON
-error page, a redirect, a dropped connection) is counted apart: neither drift nor a
-pass. Callbacks a receiver caught (entries marked `_callback`, or POSTs to a non-API
-path whose body looks like a webhook's) are checked against the webhook schemas.
-Tallies are bounded (`tally`), so a file of any length is checked in constant memory.
+are validated with the spec's validators (`schema_check`) and the answer is parsed with
+the generated client's models, as a client would. An answer that is not the gateway's
+(a non-JSON error page, a redirect, a dropped connection) is counted apart: neither
+drift nor a pass. Callbacks a receiver caught (entries marked `_callback`, or POSTs to
+a non-API path whose body looks like a webhook's) are checked against the webhook
+schemas. Tallies are bounded (`tally`), so a file of any length is checked in constant
+memory; the common case (a conforming exchange) takes the shortest path.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,72 +26,35 @@ from citcall_contract.contract.traffic.redaction import (
     redact_body,
     request_codes,
 )
+from citcall_contract.contract.traffic.schema_check import SchemaCheck, clip, example
 from citcall_contract.contract.traffic.tally import (
-    MAX_NEW_RCS,
     NOT_GATEWAY,
     Drift,
     OperationReport,
     TrafficReport,
 )
 from citcall_contract.spec import codes
-from citcall_contract.spec.validators import error_location
 
-MAX_EXAMPLE_CHARS = 120
-MAX_MESSAGE_CHARS = 200
-
-
-def _clip(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 3] + "..."
-
-
-def _example(value: Any, hiding: Hiding) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError, RecursionError):
-        text = "(not shown)"
-    return _clip(hiding.text(text), MAX_EXAMPLE_CHARS)
+#: JSON scalar types: a body of only these parses by its shape (`_parse_with_model`).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: Distinct raw rc values whose reading is remembered.
+MAX_KNOWN_RCS = 1024
+#: Body shapes remembered as parsing (per model, fields and their types).
+MAX_SHAPES = 1024
+_NO_NOTE: dict[str, Any] = {}
+_NO_AUTHORIZATION = ("request", "Authorization", "security", "no Authorization header", "-")
 
 
-def _deepest(error: Any) -> Any:
-    """The error that names the field: a wrapper (`anyOf`, `then`...) gives way to a reason
-    deeper in the body; an `anyOf` whose branches all fail at its own place stays."""
-    while error.context:
-        deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
-        if not deeper and error.validator in {"anyOf", "oneOf"}:
-            return error
-        error = min(error.context, key=lambda e: (-len(e.absolute_path), str(e.validator)))
-    return error
-
-
-class SchemaCheck:
-    """The spec's validator for one schema, with a compiled fast path for valid bodies.
-
-    jsonschema-rs (when installed, as with the `sandbox` extra) only answers "valid",
-    formats off; a body it refuses, or one with a field whose schema has a `format`,
-    goes to the spec's own validator, which alone decides and explains a drift.
-    """
-
-    def __init__(self, ref: str) -> None:
-        self.ref = ref
-        self.validator = spec.validator(ref)
-
-    def surely_valid(self, body: Any) -> bool:
-        return spec.surely_valid(self.ref, body)
-
-    def drifts(self, body: Any, direction: str, where: str, hiding: Hiding) -> list[Drift]:
-        drifts = []
-        for error in self.validator.iter_errors(body):
-            best = _deepest(error)
-            field = error_location(best)
-            example = _example(best.instance, hiding)
-            if best.validator == "required" and isinstance(best.instance, dict):
-                missing = [name for name in best.validator_value if name not in best.instance]
-                if best.absolute_path and missing:
-                    field = f"{field}/{missing[0]}"
-                example = "(missing)"
-            message = _clip(hiding.text(str(best.message)), MAX_MESSAGE_CHARS)
-            drifts.append(Drift(direction, field, str(best.validator), message, example, where))
-        return drifts
+def _has_authorization(request: dict[str, Any]) -> bool:
+    headers = request.get("headers")
+    if type(headers) is not list:
+        return False
+    for header in headers:
+        if type(header) is dict:
+            name = header.get("name")
+            if type(name) is str and name.lower() == "authorization":
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -112,15 +75,18 @@ class TrafficChecker:
     def __init__(self, base_urls: Iterable[str] = ()) -> None:
         import citcall_v3_client.models as models
 
-        from citcall_contract.client.callback_reports import callback_kinds
-
         self.matcher = Matcher(base_urls)
         self.report = TrafficReport()
         self._models = models
-        self._webhooks = callback_kinds()
         self._checks: dict[str, SchemaCheck] = {}
+        #: Each webhook's name and payload schema, the ones a callback is checked against.
+        self._webhooks = {
+            name: self._schema(hook.schema_ref) for name, hook in spec.webhooks().items()
+        }
         self._plans: dict[str, _Plan] = {}
         self._otp_text = otp_text_operations()
+        self._known_rcs: dict[tuple[type, object], int | None] = {}
+        self._parsed_shapes: set[tuple[Any, tuple[str, ...], tuple[type, ...]]] = set()
 
     def _schema(self, ref: str) -> SchemaCheck:
         check = self._checks.get(ref)
@@ -145,25 +111,48 @@ class TrafficChecker:
             )
         return plan
 
+    def warm(self) -> None:
+        """Work out every operation's and webhook's checks now (validators compiled), so
+        copies of this checker (`parallel`) start ready."""
+        for operation in spec.operations().values():
+            plan = self._plan(operation)
+            for check in (plan.request, plan.answer, plan.error_answer):
+                if check is not None:
+                    check.surely_valid({})
+        for check in self._webhooks.values():
+            check.surely_valid({})
+
+    def afresh(self, scale: int = 1) -> None:
+        """Empty tallies (checks and caches kept) to check a part of the traffic, keeping
+        `scale` times more distinct drifts."""
+        self.report = TrafficReport(scale=scale)
+        self.matcher.suggestions.clear()
+
     def check(self, entry: Mapping[str, Any], where: str) -> None:
-        request = har.part(entry, "request")
-        if not request:
+        request = entry.get("request")
+        if type(request) is not dict or not request:
             self.report.skipped += 1
             return
-        method = har.text(request.get("method")).upper()
-        url = har.text(request.get("url"))
-        note = har.part(entry, "_citcall")
-        if "base_url" in note:
-            self.matcher.add_recorded_base(note["base_url"])
-        if har.marked_callback(entry, note):
+        method = request.get("method")
+        method = method.upper() if type(method) is str else ""
+        url = request.get("url")
+        url = url if type(url) is str else ""
+        note = entry.get("_citcall")
+        if type(note) is not dict:
+            note = _NO_NOTE
+        if entry.get("_callback") is True or note.get("callback") is True:
             self._check_callback(request, url, where)
             return
-        operation = self.matcher.operation(method, url)
+        base = note.get("base_url")
+        operation = self.matcher.operation(method, url, base)
         if operation is not None:
-            response = har.part(entry, "response")
-            self._check_operation(self._plan(operation), request, response, note, where)
+            plan = self._plans.get(operation.operation_id) or self._plan(operation)
+            response = entry.get("response")
+            if type(response) is not dict:
+                response = _NO_NOTE
+            self._check_operation(plan, request, response, note, where)
             return
-        if method == "POST" and self._check_unmatched_post(request, url, where):
+        if method == "POST" and self._check_unmatched_post(request, url, base, where):
             return
         self.report.skipped += 1
         self.matcher.note_skipped(url)
@@ -178,26 +167,36 @@ class TrafficChecker:
         note: dict[str, Any],
         where: str,
     ) -> None:
-        report = self.report.operation(plan.label)
-        headers = har.headers(request)
+        report = self.report.operations.get(plan.label) or self.report.operation(plan.label)
         drifts: list[Drift] = []
-        if har.header(headers, "authorization") is None:
-            drifts.append(
-                Drift("request", "Authorization", "security", "no Authorization header", "-", where)
-            )
-        body, problem = har.decode(har.request_text(request))
-        hiding = Hiding(headers, request_codes(body))
-        if problem is not None:
-            drifts.append(Drift("request", "(body)", "json", problem, "-", where))
-        elif not plan.request.surely_valid(body):
-            shown = redact_body(body, "request", plan.otp_text, hiding.codes)
-            drifts += plan.request.drifts(shown, "request", where, hiding)
-        answer, foreign = self._check_answer(plan, response, note.get("problem"), where, hiding)
-        report.tally(drifts + answer, foreign)
+        if not _has_authorization(request):
+            drifts.append(Drift(*_NO_AUTHORIZATION, where))
+        post = request.get("postData")
+        text = post.get("text") if type(post) is dict else None
+        if type(text) is not str:
+            text = None
+        hiding = Hiding(lambda: har.headers(request), lambda: request_codes(har.decode(text)[0]))
+        if text is None or text not in plan.request.conforming:
+            body, problem = har.decode(text)
+            if problem is not None:
+                drifts.append(Drift("request", "(body)", "json", problem, "-", where))
+            elif plan.request.surely_valid(body):
+                plan.request.remember(text)  # type: ignore[arg-type]  # decoded: a str
+            else:
+                shown = redact_body(body, "request", plan.otp_text, hiding.codes)
+                drifts += plan.request.drifts(shown, "request", where, hiding)
+        problem = note.get("problem") if note else None
+        answer, foreign = self._check_answer(plan, report, response, problem, where, hiding)
+        if drifts or answer or foreign:
+            report.tally(drifts + answer, foreign)
+        else:
+            report.exchanges += 1
+            report.conforming += 1
 
     def _check_answer(
         self,
         plan: _Plan,
+        report: OperationReport,
         response: dict[str, Any],
         problem: Any,
         where: str,
@@ -208,8 +207,9 @@ class TrafficChecker:
         if problem is not None or status is None:
             reason = f"no usable answer: {problem}" if problem else "no answer recorded"
             return [], self._foreign(reason, "-", where, hiding)
-        report = self.report.operation(plan.label)
         text = har.response_text(response)
+        if status == 200 and text is not None and text in plan.answer.conforming:
+            return [], None
         body, not_json = har.decode(text)
         if status != 200:
             # The spec's `default`: a gateway error has `rc`; a proxy's page or a redirect
@@ -220,14 +220,18 @@ class TrafficChecker:
             kind = har.header(har.headers(response), "content-type") or "no content type"
             shape = "not JSON" if not_json is not None else "JSON without rc"
             reason = f"HTTP {status} ({kind.split(';')[0].strip()}): {shape}"
-            return [], self._foreign(reason, _example(text or "", hiding), where, hiding)
+            return [], self._foreign(reason, example(text or "", hiding), where, hiding)
         if not_json is not None:
-            example = _example(text, hiding)
-            return [Drift("response", "(body)", "json", not_json, example, where)], None
+            shown = example(text, hiding)
+            return [Drift("response", "(body)", "json", not_json, shown, where)], None
         drifts = self._answer_drifts(plan.answer, plan, body, where, hiding)
         if isinstance(body, dict):
             self._note_rc(body, report, drifts, where)
-        drifts += self._parse_with_model(plan.model, body, "response", where, hiding)
+        drifts += self._parse_with_model(
+            plan.model, body, "response", where, hiding, valid=not drifts
+        )
+        if not drifts:
+            plan.answer.remember(text)  # type: ignore[arg-type]  # decoded: a str
         return drifts, None
 
     @staticmethod
@@ -240,9 +244,26 @@ class TrafficChecker:
         return check.drifts(shown, "response", where, hiding)
 
     @staticmethod
-    def _foreign(reason: str, example: str, where: str, hiding: Hiding) -> Drift:
-        message = _clip(hiding.text(reason), MAX_MESSAGE_CHARS)
-        return Drift("response", "(answer)", NOT_GATEWAY, message, example, where)
+    def _foreign(reason: str, shown: str, where: str, hiding: Hiding) -> Drift:
+        return Drift("response", "(answer)", NOT_GATEWAY, clip(hiding.text(reason)), shown, where)
+
+    def _rc(self, raw: object) -> int | None:
+        """The rc as a number when the spec does not list it, else None (also for an rc
+        that is not one: the schema check names that)."""
+        if not isinstance(raw, int | str):
+            return None
+        key = (type(raw), raw)
+        if key not in self._known_rcs:
+            try:
+                rc = codes.parse_rc(raw)
+            except ValueError:
+                self._known_rcs[key] = None
+            else:
+                self._known_rcs[key] = None if codes.describe_rc(rc).known else rc
+            if len(self._known_rcs) > MAX_KNOWN_RCS:
+                self._known_rcs.clear()
+                return self._rc(raw)
+        return self._known_rcs[key]
 
     def _note_rc(
         self,
@@ -251,29 +272,36 @@ class TrafficChecker:
         drifts: list[Drift] | None = None,
         where: str = "",
     ) -> None:
-        try:
-            rc = codes.parse_rc(body.get("rc"))
-        except ValueError:
-            return  # the schema check names the field
-        if not codes.describe_rc(rc).known:
-            if rc in report.new_rcs or len(report.new_rcs) < MAX_NEW_RCS:
-                report.new_rcs[rc] += 1
-            if drifts is not None:
-                message = f"rc {rc} is not in the spec's ResponseCode table"
-                drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))
+        rc = self._rc(body.get("rc"))
+        if rc is None:
+            return
+        report.note_new_rc(rc)
+        if drifts is not None:
+            message = f"rc {rc} is not in the spec's ResponseCode table"
+            drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))
 
-    @staticmethod
     def _parse_with_model(
-        model: Any, body: Any, direction: str, where: str, hiding: Hiding
+        self, model: Any, body: Any, direction: str, where: str, hiding: Hiding, valid: bool
     ) -> list[Drift]:
+        """The body parsed by the generated client's model, as a client parses it.
+
+        A schema-`valid` body whose values are all scalars parses by its shape (which
+        fields, of which JSON types: the models branch on nothing else once the schema
+        holds), so each shape is parsed once.
+        """
         if model is None or not isinstance(body, dict):
+            return []
+        shape = (model, tuple(body), tuple(map(type, body.values())))
+        if valid and shape in self._parsed_shapes:
             return []
         try:
             model.from_dict(body)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            message = _clip(hiding.text(f"{type(exc).__name__}: {exc}"), MAX_MESSAGE_CHARS)
+            message = clip(hiding.text(f"{type(exc).__name__}: {exc}"))
             rule = f"{model.__name__}.from_dict"
             return [Drift(direction, "(body)", rule, message, "-", where)]
+        if valid and _SCALARS.issuperset(shape[2]) and len(self._parsed_shapes) < MAX_SHAPES:
+            self._parsed_shapes.add(shape)
         return []
 
     # -- callbacks -------------------------------------------------------------------
@@ -301,9 +329,11 @@ class TrafficChecker:
             ),
         )
 
-    def _check_unmatched_post(self, request: dict[str, Any], url: str, where: str) -> bool:
+    def _check_unmatched_post(
+        self, request: dict[str, Any], url: str, base: object, where: str
+    ) -> bool:
         """A POST outside the API: checked as a callback when its body is a webhook's."""
-        if self.matcher.relative_path(url) in self.matcher.api_paths:
+        if self.matcher.relative_path(url, base) in self.matcher.api_paths:
             return False  # an API path with the wrong method: not a callback
         body, problem = har.decode(har.request_text(request))
         if problem is not None or self._kind_for(url, body) is None:
@@ -323,11 +353,13 @@ class TrafficChecker:
             message = "matches no webhook of the spec"
             drifts.append(Drift("callback", "(body)", "webhook", message, "-", where))
         else:
-            check = self._schema(spec.webhooks()[kind].schema_ref)
+            check = self._webhooks[kind]
             if not check.surely_valid(body):
                 drifts += check.drifts(redact_body(body, "callback"), "callback", where, hiding)
             if isinstance(body, dict) and "rc" in body:
                 self._note_rc(body, report, drifts, where)
-            model = getattr(self._models, self._webhooks[kind].schema, None)
-            drifts += self._parse_with_model(model, body, "callback", where, hiding)
+            model = getattr(self._models, check.ref.rsplit("/", 1)[-1], None)
+            drifts += self._parse_with_model(
+                model, body, "callback", where, hiding, valid=not drifts
+            )
         report.tally(drifts, None)

@@ -3,20 +3,17 @@
 A traffic file is input from anywhere (a browser, a proxy, a hand edit): `"headers": 5`,
 a status of `"200"` or a body that is not a string must not crash the check, so every
 accessor here answers with a plain Python value or None. Bodies are parsed as the
-facade parses answers (`strict_json`): `NaN`, `Infinity` and deep nesting are not JSON.
+facade parses answers (`strict_json`): `NaN`, `Infinity` and nesting deeper than Python
+recurses are not JSON.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
 from typing import Any
 
 from citcall_contract.core import strict_json
-
-#: A body nested deeper than this is not judged (validators and reports recurse).
-MAX_BODY_DEPTH = 64
 
 
 def part(value: Any, name: str) -> dict[str, Any]:
@@ -66,33 +63,11 @@ def status(response: dict[str, Any]) -> int | None:
     return value if type(value) is int and 100 <= value <= 999 else None
 
 
-def marked_callback(entry: Mapping[str, Any], note: dict[str, Any]) -> bool:
-    """Whether a receiver marked the entry as a callback it caught (`_callback`, or the
-    recorder's note `_citcall.callback`)."""
-    return entry.get("_callback") is True or note.get("callback") is True
-
-
-def _too_deep(value: Any) -> bool:
-    stack = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_BODY_DEPTH:
-            return True
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return False
-
-
 def decode(body: str | None) -> tuple[Any, str | None]:
     """(JSON value, None) or (None, why it is not JSON)."""
     if body is None:
         return None, "no body recorded"
     try:
-        value = strict_json.loads(body)
+        return strict_json.loads(body), None
     except ValueError as exc:
         return None, f"body is not JSON ({exc})"
-    if body.count("[") + body.count("{") > MAX_BODY_DEPTH and _too_deep(value):
-        return None, f"body is not JSON (nested deeper than {MAX_BODY_DEPTH})"
-    return value, None

@@ -20,7 +20,7 @@ from citcall_contract import spec
 
 _SLASHES = re.compile(r"/{2,}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-#: Base URLs recordings may add (each names its upstream); more are ignored.
+#: Distinct base URLs of recordings remembered (parsed once each).
 MAX_BASES = 64
 #: Distinct (method, URL) pairs remembered; the cache starts afresh beyond it.
 MAX_CACHED = 10_000
@@ -79,7 +79,8 @@ class Matcher:
         self._server_paths = [parse_base(url)[1] for url in spec.servers()]
         self._bases: dict[Origin, list[str]] = {}
         self._known: set[str] = set()
-        self._cache: dict[tuple[str, str], spec.Operation | None] = {}
+        self._recorded_bases: dict[str, tuple[Origin, list[str]] | None] = {}
+        self._cache: dict[tuple[str, str, str | None], spec.Operation | None] = {}
         self.suggestions: Counter[str] = Counter()
         for url in spec.servers():
             self._add(*parse_base(url))
@@ -102,44 +103,59 @@ class Matcher:
         for prefix in (path, *self._server_paths):
             self._add(origin, prefix)
 
-    def add_recorded_base(self, url: object) -> None:
-        """A base URL a recording names (bounded; a bad one is ignored)."""
-        if isinstance(url, str) and url not in self._known and len(self._known) < MAX_BASES:
+    def _recorded(self, url: object) -> tuple[Origin, list[str]] | None:
+        """A base URL a recording names: its origin and path prefixes (its own, and the
+        spec's server paths); None for one that is not a base URL."""
+        if not isinstance(url, str):
+            return None
+        if url not in self._recorded_bases:
+            if len(self._recorded_bases) >= MAX_BASES:
+                self._recorded_bases.clear()
             try:
-                self.add_base(url)
+                origin, path = parse_base(url)
             except ValueError:
-                return
+                self._recorded_bases[url] = None
+            else:
+                prefixes = sorted({path, *self._server_paths}, key=len, reverse=True)
+                self._recorded_bases[url] = (origin, prefixes)
+        return self._recorded_bases[url]
 
-    def relative_paths(self, url: str) -> list[str]:
-        """The path under each known base that serves `url`, the most specific first."""
+    def relative_paths(self, url: str, recorded_base: object = None) -> list[str]:
+        """The path under each base that serves `url` (the user's, the spec's, and the one
+        the exchange's recording names), the most specific first."""
         split = split_url(url)
         if split is None:
             return []
         origin, path = split
+        prefixes = self._bases.get(origin, [])
+        extra = self._recorded(recorded_base) if recorded_base is not None else None
+        if extra is not None and extra[0] == origin:
+            prefixes = sorted({*prefixes, *extra[1]}, key=len, reverse=True)
         return [
             path[len(base) :] or "/"
-            for base in self._bases.get(origin, ())
+            for base in prefixes
             if path == base or path.startswith(base + "/")
         ]
 
-    def relative_path(self, url: str) -> str | None:
+    def relative_path(self, url: str, recorded_base: object = None) -> str | None:
         """The API path `url` names under a known base, else the most specific remainder."""
-        paths = self.relative_paths(url)
+        paths = self.relative_paths(url, recorded_base)
         return next((p for p in paths if p in self.api_paths), paths[0] if paths else None)
 
-    def operation(self, method: str, url: str) -> spec.Operation | None:
-        key = (method, url)
+    def operation(
+        self, method: str, url: str, recorded_base: object = None
+    ) -> spec.Operation | None:
+        """The operation of a request; `recorded_base` is the base URL its recording names
+        (`_citcall.base_url`), which counts for this exchange only."""
+        key = (method, url, recorded_base if isinstance(recorded_base, str) else None)
         if key in self._cache:
             return self._cache[key]
         method = method.upper()
-        found = next(
-            (
-                op
-                for op in (self.by_path.get((p, method)) for p in self.relative_paths(url))
-                if op is not None
-            ),
-            None,
-        )
+        found = None
+        for path in self.relative_paths(url, recorded_base):
+            found = self.by_path.get((path, method))
+            if found is not None:
+                break
         if len(self._cache) >= MAX_CACHED:
             self._cache.clear()
         self._cache[key] = found

@@ -18,7 +18,7 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from citcall_contract import spec
@@ -78,13 +78,23 @@ class Hiding:
     its request carries. Secrets are worked out on first use (most checked exchanges
     never need them)."""
 
-    def __init__(self, headers: Iterable[tuple[str, str]] = (), codes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        headers: Iterable[tuple[str, str]] | Callable[[], Iterable[tuple[str, str]]] = (),
+        codes: Iterable[str] | Callable[[], Iterable[str]] = (),
+    ) -> None:
         self._headers = headers
-        self.codes = tuple(codes)
+        self._codes = codes
 
     @functools.cached_property
     def secrets(self) -> list[str]:
-        return header_secrets(self._headers)
+        """The credentials of the request's headers (given, or read by the callable given)."""
+        return header_secrets(self._headers() if callable(self._headers) else self._headers)
+
+    @functools.cached_property
+    def codes(self) -> tuple[str, ...]:
+        """The request's OTP codes (given, or worked out by the callable given)."""
+        return tuple(self._codes() if callable(self._codes) else self._codes)
 
     @functools.cached_property
     def _redactor(self) -> Redactor:
@@ -99,6 +109,15 @@ class Hiding:
         if "=" in value:
             value = _CREDENTIAL_QUERY.sub(rf"\1{REDACTED_URL_PART}", value)
         return mask_codes(value, self.codes, MASK_DIGIT) if codes and self.codes else value
+
+    def cut(self, value: str, limit: int) -> str:
+        """`text` of the first `limit` characters of `value`; when `value` is longer, the
+        end is dropped too, where a secret or code may stand cut in two."""
+        if len(value) <= limit:
+            return self.text(value)
+        longest = max([len(s) for s in self.secrets] + [3 * len(c) for c in self.codes] + [0])
+        hidden = self.text(value[:limit])
+        return hidden[: max(0, len(hidden) - longest - 1)]
 
     def url(self, value: str) -> str:
         """A URL as it may be written: its host and port are kept as they are (a code

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 MAX_DRIFTS = 200
 #: Distinct unknown rc values kept per operation.
 MAX_NEW_RCS = 100
+#: A part of the traffic checked apart (`parallel`) keeps this many times more, so that
+#: the merged parts keep what one pass keeps.
+PART_SCALE = 10
 NOT_GATEWAY = "not a gateway answer"
 
 
@@ -32,16 +35,32 @@ class Drift:
     count: int = 0
 
 
-def _keep(table: dict[tuple[str, str, str], Drift], drift: Drift) -> bool:
+def _keep(table: dict[tuple[str, str, str], Drift], drift: Drift, limit: int) -> bool:
     """Count `drift` in `table`; False when it is new and the table is full."""
     key = (drift.direction, drift.field, drift.rule if drift.rule != NOT_GATEWAY else drift.message)
     kept = table.get(key)
     if kept is None:
-        if len(table) >= MAX_DRIFTS:
+        if len(table) >= limit:
             return False
         table[key] = kept = drift
     kept.count += 1
     return True
+
+
+def _merge_kept(
+    table: dict[tuple[str, str, str], Drift], later: dict[tuple[str, str, str], Drift], limit: int
+) -> int:
+    """Merge a later part's kept drifts into `table`; how many occurrences did not fit."""
+    lost = 0
+    for key, drift in later.items():
+        kept = table.get(key)
+        if kept is not None:
+            kept.count += drift.count
+        elif len(table) < limit:
+            table[key] = drift
+        else:
+            lost += drift.count
+    return lost
 
 
 @dataclass
@@ -55,9 +74,16 @@ class OperationReport:
     drifts_dropped: int = 0
     #: Why answers were not the gateway's (status, content type, recorded problem).
     not_gateway_reasons: dict[tuple[str, str, str], Drift] = field(default_factory=dict)
+    #: How much more than `MAX_DRIFTS` and `MAX_NEW_RCS` is kept (`PART_SCALE` for a part).
+    scale: int = 1
+
+    def note_new_rc(self, rc: int, count: int = 1) -> None:
+        """An rc the spec does not list (distinct ones kept up to `MAX_NEW_RCS`)."""
+        if rc in self.new_rcs or len(self.new_rcs) < MAX_NEW_RCS * self.scale:
+            self.new_rcs[rc] += count
 
     def add(self, drift: Drift) -> None:
-        if not _keep(self.drifts, drift):
+        if not _keep(self.drifts, drift, MAX_DRIFTS * self.scale):
             self.drifts_dropped += 1
 
     def tally(self, drifts: list[Drift], foreign: Drift | None) -> None:
@@ -66,7 +92,7 @@ class OperationReport:
         for drift in drifts:
             self.add(drift)
         if foreign is not None:
-            _keep(self.not_gateway_reasons, foreign)
+            _keep(self.not_gateway_reasons, foreign, MAX_DRIFTS * self.scale)
         if drifts:
             self.drifting += 1
         elif foreign is not None:
@@ -78,17 +104,33 @@ class OperationReport:
     def ok(self) -> bool:
         return not (self.drifting or self.new_rcs or self.not_gateway)
 
+    def merge(self, later: OperationReport) -> None:
+        """Add the tallies of a later part of the traffic, checked apart with a larger
+        `scale`: the same as one pass over both (counts add up; what was first seen stays
+        first; the bounds hold), unless a part met even its larger bounds."""
+        self.exchanges += later.exchanges
+        self.conforming += later.conforming
+        self.drifting += later.drifting
+        self.not_gateway += later.not_gateway
+        for rc, count in later.new_rcs.items():
+            self.note_new_rc(rc, count)
+        limit = MAX_DRIFTS * self.scale
+        lost = _merge_kept(self.drifts, later.drifts, limit)
+        self.drifts_dropped += later.drifts_dropped + lost
+        _merge_kept(self.not_gateway_reasons, later.not_gateway_reasons, limit)
+
 
 @dataclass
 class TrafficReport:
     operations: dict[str, OperationReport] = field(default_factory=dict)
     skipped: int = 0  # exchanges that are not Citcall traffic
     files: list[str] = field(default_factory=list)
+    scale: int = 1  # of each operation's bounds
 
     def operation(self, label: str) -> OperationReport:
         found = self.operations.get(label)
         if found is None:
-            found = self.operations[label] = OperationReport()
+            found = self.operations[label] = OperationReport(scale=self.scale)
         return found
 
     @property
@@ -103,3 +145,9 @@ class TrafficReport:
     @property
     def not_gateway(self) -> int:
         return sum(op.not_gateway for op in self.operations.values())
+
+    def merge(self, later: TrafficReport) -> None:
+        """Add the tallies of a later part of the traffic (see `OperationReport.merge`)."""
+        self.skipped += later.skipped
+        for label, op in later.operations.items():
+            self.operation(label).merge(op)
