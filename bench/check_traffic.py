@@ -268,7 +268,7 @@ def main() -> None:
             seconds, rss, count = _child("check", big)
             _row(f"check-traffic, one entry ({shape})", count, seconds, rss, load_s)
             seconds, rss, count = _child("read", big)
-            _row(f"  its reading and checking alone", count, seconds, rss, load_s)
+            _row("  its reading and checking alone", count, seconds, rss, load_s)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,14 @@ def _has_userinfo(url: str) -> bool:
         return "@" in url
 
 
+def _has_query(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.query or parts.fragment or "?" in url or "#" in url)
+
+
 def _check(args: argparse.Namespace) -> str | None:
     """Why the arguments cannot be used, or None."""
     from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed, url_host
@@ -88,6 +96,10 @@ def _check(args: argparse.Namespace) -> str | None:
         return (
             "--upstream must not carry user info (user:password@): it would be sent and "
             "written down; clients send their own Authorization header"
+        )
+    if _has_query(args.upstream):
+        return (
+            "--upstream must be a base URL, without a query or fragment (it would be written down)"
         )
     if url_host(args.upstream) is None:
         return f"--upstream must be an http(s) URL with a host, not {args.upstream!r}"

@@ -39,6 +39,8 @@ from citcall_contract.spec import codes
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Distinct raw rc values whose reading is remembered.
 MAX_KNOWN_RCS = 1024
+#: Distinct receiver URLs whose webhook (by path) is remembered.
+MAX_KNOWN_URLS = 1024
 #: Body shapes remembered as parsing (per model, fields and their types).
 MAX_SHAPES = 1024
 _NO_NOTE: dict[str, Any] = {}
@@ -86,6 +88,7 @@ class TrafficChecker:
         self._plans: dict[str, _Plan] = {}
         self._otp_text = otp_text_operations()
         self._known_rcs: dict[tuple[type, object], int | None] = {}
+        self._kinds_by_url: dict[str, str | None] = {}
         self._parsed_shapes: set[tuple[Any, tuple[str, ...], tuple[type, ...]]] = set()
 
     def _schema(self, ref: str) -> SchemaCheck:
@@ -306,15 +309,24 @@ class TrafficChecker:
 
     # -- callbacks -------------------------------------------------------------------
 
+    def _kind_by_path(self, url: str) -> str | None:
+        """The webhook a receiver's URL names in its last path segment (remembered)."""
+        if url not in self._kinds_by_url:
+            split = split_url(url)
+            last = split[1].rsplit("/", 1)[-1] if split else ""
+            named = next((name for name in self._webhooks if name.lower() == last), None)
+            if len(self._kinds_by_url) >= MAX_KNOWN_URLS:
+                self._kinds_by_url.clear()
+            self._kinds_by_url[url] = named
+        return self._kinds_by_url[url]
+
     def _kind_for(self, url: str, body: Any) -> str | None:
         """The webhook a callback is: by the receiver's path, else the best-fitting schema
         (a body with `trxid` and another field of a webhook is one, even missing a
         required field: that is the drift to report)."""
-        split = split_url(url)
-        last = split[1].rsplit("/", 1)[-1] if split else ""
-        for name in self._webhooks:
-            if name.lower() == last:
-                return name
+        named = self._kind_by_path(url)
+        if named is not None:
+            return named
         if not isinstance(body, dict) or "trxid" not in body:
             return None
         keys = set(body)
@@ -342,7 +354,14 @@ class TrafficChecker:
         return True
 
     def _check_callback(self, request: dict[str, Any], url: str, where: str) -> None:
-        body, problem = har.decode(har.request_text(request))
+        text = har.request_text(request)
+        named = self._kind_by_path(url)
+        if named is not None and text is not None and text in self._webhooks[named].conforming:
+            report = self.report.operation(f"callback {named}")
+            report.exchanges += 1
+            report.conforming += 1
+            return
+        body, problem = har.decode(text)
         kind = self._kind_for(url, body)
         report = self.report.operation(f"callback {kind or 'unknown'}")
         hiding = Hiding(har.headers(request))
@@ -362,4 +381,6 @@ class TrafficChecker:
             drifts += self._parse_with_model(
                 model, body, "callback", where, hiding, valid=not drifts
             )
+            if not drifts and kind == named and text is not None:
+                check.remember(text)
         report.tally(drifts, None)

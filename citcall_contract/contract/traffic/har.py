@@ -16,13 +16,13 @@ from typing import Any
 from citcall_contract.core import strict_json
 
 
-def part(value: Any, name: str) -> dict[str, Any]:
+def _part(value: Any, name: str) -> dict[str, Any]:
     """`value[name]` when both are objects, else an empty one."""
     found = value.get(name) if type(value) is dict else None
     return found if type(found) is dict else {}
 
 
-def text(value: Any) -> str:
+def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -30,7 +30,7 @@ def headers(message: dict[str, Any]) -> list[tuple[str, str]]:
     found = message.get("headers")
     if not isinstance(found, list):
         return []
-    return [(text(h.get("name")), text(h.get("value"))) for h in found if type(h) is dict]
+    return [(_text(h.get("name")), _text(h.get("value"))) for h in found if type(h) is dict]
 
 
 def header(pairs: list[tuple[str, str]], name: str) -> str | None:
@@ -39,13 +39,13 @@ def header(pairs: list[tuple[str, str]], name: str) -> str | None:
 
 def request_text(request: dict[str, Any]) -> str | None:
     """The body of a HAR request (`postData.text`)."""
-    value = part(request, "postData").get("text")
+    value = _part(request, "postData").get("text")
     return value if isinstance(value, str) else None
 
 
 def response_text(response: dict[str, Any]) -> str | None:
     """The body of a HAR response (`content.text`, base64 decoded when so marked)."""
-    content = part(response, "content")
+    content = _part(response, "content")
     value = content.get("text")
     if not isinstance(value, str):
         return None

@@ -36,8 +36,9 @@ MASK_DIGIT = "0"
 _CREDENTIAL_NAME = re.compile(
     r"auth|key|token|secret|passw|cookie|session|signature|credential", re.IGNORECASE
 )
-#: `scheme://user:password@` (slashes possibly JSON-escaped): the user info goes.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*:(?://|\\/\\/))[^/\\?#@\s\"'<>]*@")
+#: `scheme://user:password@` (slashes possibly JSON-escaped): the user info goes, up to
+#: the authority's last `@` (a password may hold an unescaped one).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*:(?://|\\/\\/))[^/\\?#\s\"'<>]*@")
 _CREDENTIAL_QUERY = re.compile(
     r"(?i)([?&;][^=&#\s\"'<>]*(?:key|token|secret|passw|auth|sig|session)[^=&#\s\"'<>]*=)"
     r"[^&#\s\"'<>]*"

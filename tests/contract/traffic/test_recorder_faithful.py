@@ -103,10 +103,18 @@ def _record(*argv: str) -> subprocess.CompletedProcess[str]:
         raise AssertionError("record served instead of refusing its arguments") from exc
 
 
-def test_user_info_in_the_upstream_is_refused_without_echoing_it(tmp_path):
-    done = _record("--upstream", f"http://acme:{KEY}@127.0.0.1:9/v3", "--out", str(tmp_path / "o"))
+@pytest.mark.parametrize(
+    ("upstream", "why"),
+    [
+        (f"http://acme:{KEY}@127.0.0.1:9/v3", "user info"),
+        (f"http://{KEY}@127.0.0.1:9/v3", "user info"),
+        (f"http://127.0.0.1:9/v3?apikey={KEY}", "query"),
+    ],
+)
+def test_secrets_in_the_upstream_are_refused_without_echoing_them(tmp_path, upstream, why):
+    done = _record("--upstream", upstream, "--out", str(tmp_path / "o"))
     assert done.returncode == 2
-    assert "user info" in done.stderr
+    assert why in done.stderr
     assert KEY not in done.stderr + done.stdout
     assert not (tmp_path / "o").exists()
 
