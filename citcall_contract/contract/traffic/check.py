@@ -13,6 +13,7 @@ memory; the common case (a conforming exchange) takes the shortest path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from citcall_contract.contract.traffic import har
 from citcall_contract.contract.traffic.matching import Matcher, split_url
 from citcall_contract.contract.traffic.redaction import (
     Hiding,
+    header_secrets,
     otp_text_operations,
     redact_body,
     request_codes,
@@ -57,6 +59,22 @@ def _has_authorization(request: dict[str, Any]) -> bool:
             if type(name) is str and name.lower() == "authorization":
                 return True
     return False
+
+
+class _RequestHiding(Hiding):
+    """What to hide for one exchange, read from its request only if something is shown."""
+
+    def __init__(self, request: dict[str, Any], text: str | None) -> None:
+        self._request = request
+        self._text = text
+
+    @functools.cached_property
+    def secrets(self) -> list[str]:
+        return header_secrets(har.headers(self._request))
+
+    @functools.cached_property
+    def codes(self) -> tuple[str, ...]:
+        return request_codes(har.decode(self._text)[0])
 
 
 @dataclass(frozen=True)
@@ -178,7 +196,7 @@ class TrafficChecker:
         text = post.get("text") if type(post) is dict else None
         if type(text) is not str:
             text = None
-        hiding = Hiding(lambda: har.headers(request), lambda: request_codes(har.decode(text)[0]))
+        hiding = _RequestHiding(request, text)
         if text is None or text not in plan.request.conforming:
             body, problem = har.decode(text)
             if problem is not None:

@@ -60,12 +60,10 @@ def test_sandbox_traffic_is_recorded_redacted_and_conforms(tmp_path, capsys):
     assert all(e["time"] >= 0 and e["response"]["status"] == 200 for e in entries)
 
     out_json, out_junit = tmp_path / "report.json", tmp_path / "report.xml"
-    code = main(
+    code = main(  # no --base-url: the recording names its upstream
         [
             "check-traffic",
             str(tmp_path / "rec"),
-            "--base-url",
-            rec.upstream,
             "--json",
             str(out_json),
             "--junit",
