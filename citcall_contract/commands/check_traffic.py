@@ -119,13 +119,15 @@ def run(args: argparse.Namespace) -> int:
     report = checker.report
     if report.exchanges:
         traffic_report.write_text(report, sys.stdout)
-    try:
-        if args.json is not None:
-            traffic_report.write_json(report, args.json)
-        if args.junit is not None:
-            traffic_report.write_junit(report, args.junit)
-    except OSError as exc:
-        return _fail(f"cannot write the report: {exc.strerror or exc}")
+    for option, path, write in (
+        ("--json", args.json, traffic_report.write_json),
+        ("--junit", args.junit, traffic_report.write_junit),
+    ):
+        try:
+            if path is not None:
+                write(report, path)
+        except OSError as exc:
+            return _fail(f"{option} {path}: {exc.strerror or exc}")
     if not report.exchanges:
         return _fail(_nothing_checked(checker))
     return 0 if report.ok else 1

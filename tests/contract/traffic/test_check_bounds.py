@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -182,3 +183,12 @@ def test_a_scanner_reads_values_across_tiny_windows(tmp_path, monkeypatch):
     path = tmp_path / "v.har"
     path.write_text(json.dumps({"log": {"entries": [{"v": v} for v in values]}}))
     assert [e.data["v"] for e in read_entries(path)] == values
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("option", ["--json", "--junit"])
+def test_a_report_that_cannot_be_written_is_one_line_exit_2(tmp_path, capsys, option):
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps(entry(f"{PUB}/asynccall", MISCALL, SUCCESS)) + "\n")
+    err = _one_line_exit_2(capsys, [str(path), option, "/dev/full"])
+    assert f"{option} /dev/full" in err
