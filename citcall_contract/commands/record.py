@@ -1,4 +1,9 @@
-"""`citcall-contract record`: a forwarding proxy that writes redacted traffic down."""
+"""`citcall-contract record`: a transparent forwarding proxy that writes redacted traffic down.
+
+The recorder is served with the sandbox's HTTP protocol (`sandbox.server.uvicorn_config`):
+request heads are bounded in size and time, open connections are capped, and the relay
+can drop a client's connection when the upstream dropped it (`traffic.proxy`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,14 @@ import argparse
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import uvicorn
 
 HELP = "Forward to an upstream gateway and record each exchange, redacted, as JSON lines."
+PROG = "citcall-contract record"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,12 +26,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--upstream",
         required=True,
         metavar="URL",
-        help="where to forward, e.g. http://127.0.0.1:8090/gateway/v3 (your staging gateway)",
+        help="where to forward, e.g. http://127.0.0.1:8090/gateway/v3 (your staging gateway); "
+        "no user info: clients send their own Authorization",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8091, help="port (default: %(default)s)")
     parser.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="folder for traffic-*.jsonl"
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder for traffic-*.jsonl (created if its parent exists)",
     )
     parser.add_argument(
         "--allow-host",
@@ -43,71 +59,118 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="one exchange, answer included, may take this long (default: %(default)s)",
     )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a client must send its request head within this time (default: %(default)s)",
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 2
+
+
+def _has_userinfo(url: str) -> bool:
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return "@" in url
+
+
+def _has_query(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.query or parts.fragment or "?" in url or "#" in url)
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    """Why the arguments cannot be used, or None."""
+    from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed, url_host
+
+    if _has_userinfo(args.upstream):
+        return (
+            "--upstream must not carry user info (user:password@): it would be sent and "
+            "written down; clients send their own Authorization header"
+        )
+    if _has_query(args.upstream):
+        return (
+            "--upstream must be a base URL, without a query or fragment (it would be written down)"
+        )
+    if url_host(args.upstream) is None:
+        return f"--upstream must be an http(s) URL with a host, not {args.upstream!r}"
+    if not is_allowed(args.upstream, (*LOOPBACK_HOSTS, *args.allow_host)):
+        host = url_host(args.upstream)
+        return f"upstream host {host} is not loopback; name it with --allow-host {host}"
+    for name in ("max_body_bytes", "timeout", "header_timeout"):
+        value = getattr(args, name)
+        if not 0 < value < float("inf"):
+            return f"--{name.replace('_', '-')} must be a positive number, not {value}"
+    if not 0 <= args.port <= 65535:
+        return f"--port must be 0-65535, not {args.port}"
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     from citcall_contract.core.extras import require
 
-    require("contract", "citcall-contract record")
-    from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed, url_host
-
-    def refuse(message: str) -> int:
-        print(f"citcall-contract record: {message}", file=sys.stderr)
-        return 2
-
-    if url_host(args.upstream) is None:
-        return refuse(f"--upstream must be an http(s) URL with a host, not {args.upstream!r}")
-    if not is_allowed(args.upstream, (*LOOPBACK_HOSTS, *args.allow_host)):
-        host = url_host(args.upstream)
-        return refuse(f"upstream host {host} is not loopback; name it with --allow-host {host}")
-    if args.max_body_bytes < 1 or not 0 < args.timeout < float("inf"):
-        return refuse("--max-body-bytes and --timeout must be positive")
-    if not 0 <= args.port <= 65535:
-        return refuse(f"--port must be 0-65535, not {args.port}")
+    require("contract", PROG)
+    problem = _check(args)
+    if problem is not None:
+        return _fail(problem)
     return _serve(args)
+
+
+def uvicorn_config(app: Any, header_timeout: float = 10.0) -> uvicorn.Config:
+    """The recorder's server: the sandbox's protocol and limits (head size and time,
+    connections), which also lets the relay drop a client's connection."""
+    from citcall_contract.sandbox.config import SandboxConfig
+    from citcall_contract.sandbox.server import uvicorn_config as sandbox_uvicorn_config
+
+    limits = SandboxConfig(header_timeout=header_timeout)
+    return sandbox_uvicorn_config(app, limits, log_level="warning")
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from citcall_contract.contract.traffic.proxy import TransparentRelay
     from citcall_contract.contract.traffic.recorder import TrafficWriter
-    from citcall_contract.contract.verify.relay import Limits, Relay
+    from citcall_contract.contract.verify.relay import Limits
 
     try:
         writer = TrafficWriter(args.out, args.upstream)
     except OSError as exc:
-        print(f"citcall-contract record: --out {args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return _fail(f"--out {args.out}: {exc.strerror or exc}")
     limits = Limits(
         max_response_bytes=args.max_body_bytes,
         max_request_bytes=args.max_body_bytes,
         timeout=args.timeout,
     )
-    relay = Relay(args.upstream, limits, on_exchange=writer)
+    relay = TransparentRelay(args.upstream, limits, on_exchange=writer)
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
+        sock.listen(2048)  # connections wait in the backlog from the banner on
     except OSError as exc:
         sock.close()
         writer.close()
-        print(
-            f"citcall-contract record: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return 2
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(
-        f"citcall-contract record: http://{host}:{sock.getsockname()[1]} -> {args.upstream}, "
-        f"writing {writer.path}",
+        f"{PROG}: http://{host}:{sock.getsockname()[1]} -> {args.upstream}, writing {writer.path}",
         flush=True,
     )
-    config = uvicorn.Config(relay, log_level="warning", access_log=False, lifespan="on")
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(uvicorn_config(relay, args.header_timeout)).run(sockets=[sock])
     finally:
         sock.close()
         writer.close()
-        print(f"citcall-contract record: {writer.count} exchanges in {writer.path}")
+        print(f"{PROG}: {writer.count} exchanges in {writer.path}")
     return 0

@@ -1,249 +1,92 @@
 """Recorded traffic held against the spec: which exchanges conform, and where the API drifted.
 
-Each exchange (a HAR entry) is matched to its operation by URL: any of the spec's
-`servers` or a base URL the user gives, repeated and trailing slashes ignored the way
-the gateway ignores them. Its request and answer are validated with the spec's
-validators and the answer is parsed with the generated client's models, as a client
-would. Callbacks a receiver caught (entries marked `_callback`, or POSTs to a non-API
-path whose body is a webhook's) are checked against the webhook schemas. Tallies are
-bounded, so a file of any length is checked in constant memory.
+Each exchange (a HAR entry) is matched to its operation by URL (`matching`: the spec's
+servers, the user's base URLs and the one a recording names). Its request and answer
+are validated with the spec's validators (`schema_check`) and the answer is parsed with
+the generated client's models, as a client would. An answer that is not the gateway's
+(a non-JSON error page, a redirect, a dropped connection) is counted apart: neither
+drift nor a pass. Callbacks a receiver caught (entries marked `_callback`, or POSTs to
+a non-API path whose body looks like a webhook's) are checked against the webhook
+schemas. Tallies are bounded (`tally`), so a file of any length is checked in constant
+memory; the common case (a conforming exchange) takes the shortest path.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
+import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from citcall_contract import spec
+from citcall_contract.contract.traffic import har
+from citcall_contract.contract.traffic.matching import Matcher, split_url
 from citcall_contract.contract.traffic.redaction import (
+    Hiding,
     header_secrets,
     otp_text_operations,
     redact_body,
-    redact_text,
+    request_codes,
+)
+from citcall_contract.contract.traffic.schema_check import SchemaCheck, clip, example
+from citcall_contract.contract.traffic.tally import (
+    NOT_GATEWAY,
+    Drift,
+    OperationReport,
+    TrafficReport,
 )
 from citcall_contract.spec import codes
 
-#: Distinct drifts kept per operation; beyond that only counts grow.
-MAX_DRIFTS = 200
-#: Distinct unknown rc values kept per operation.
-MAX_NEW_RCS = 100
-MAX_EXAMPLE_CHARS = 120
-_SLASHES = re.compile(r"/{2,}")
+#: JSON scalar types: a body of only these parses by its shape (`_parse_with_model`).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: Distinct raw rc values whose reading is remembered.
+MAX_KNOWN_RCS = 1024
+#: Distinct receiver URLs whose webhook (by path) is remembered.
+MAX_KNOWN_URLS = 1024
+#: Body shapes remembered as parsing (per model, fields and their types).
+MAX_SHAPES = 1024
+_NO_NOTE: dict[str, Any] = {}
+_NO_AUTHORIZATION = ("request", "Authorization", "security", "no Authorization header", "-")
 
 
-@dataclass
-class Drift:
-    """One way an operation's traffic broke the spec, with a (redacted) example."""
-
-    direction: str  # request, response or callback
-    field: str  # JSON pointer-ish path in the body, or a header name
-    rule: str  # the schema keyword or check that failed
-    message: str
-    example: str
-    where: str  # the first exchange that showed it
-    count: int = 0
-
-
-@dataclass
-class OperationReport:
-    exchanges: int = 0
-    conforming: int = 0
-    drifting: int = 0
-    new_rcs: Counter[int] = field(default_factory=Counter)
-    drifts: dict[tuple[str, str, str], Drift] = field(default_factory=dict)
-    drifts_dropped: int = 0
-
-    def add(self, drift: Drift) -> None:
-        key = (drift.direction, drift.field, drift.rule)
-        kept = self.drifts.get(key)
-        if kept is None:
-            if len(self.drifts) >= MAX_DRIFTS:
-                self.drifts_dropped += 1
-                return
-            self.drifts[key] = kept = drift
-        kept.count += 1
+def _has_authorization(request: dict[str, Any]) -> bool:
+    headers = request.get("headers")
+    if type(headers) is not list:
+        return False
+    for header in headers:
+        if type(header) is dict:
+            name = header.get("name")
+            if type(name) is str and name.lower() == "authorization":
+                return True
+    return False
 
 
-@dataclass
-class TrafficReport:
-    operations: dict[str, OperationReport] = field(default_factory=dict)
-    skipped: int = 0  # exchanges that are not Citcall traffic
-    files: list[str] = field(default_factory=list)
+class _RequestHiding(Hiding):
+    """What to hide for one exchange, read from its request only if something is shown."""
 
-    def operation(self, label: str) -> OperationReport:
-        return self.operations.setdefault(label, OperationReport())
+    def __init__(self, request: dict[str, Any], text: str | None) -> None:
+        self._request = request
+        self._text = text
 
-    @property
-    def exchanges(self) -> int:
-        return sum(op.exchanges for op in self.operations.values())
+    @functools.cached_property
+    def secrets(self) -> list[str]:
+        return header_secrets(har.headers(self._request))
 
-    @property
-    def ok(self) -> bool:
-        return not any(op.drifting or op.new_rcs for op in self.operations.values())
-
-
-def _normalise_path(path: str) -> str:
-    collapsed = _SLASHES.sub("/", path)
-    return collapsed.rstrip("/") or "/"
+    @functools.cached_property
+    def codes(self) -> tuple[str, ...]:
+        return request_codes(har.decode(self._text)[0])
 
 
 @dataclass(frozen=True)
-class Base:
-    scheme: str
-    netloc: str
-    path: str
+class _Plan:
+    """What checking one operation's exchanges needs, worked out once per operation."""
 
-
-def parse_base(url: str) -> Base:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(f"not an http(s) base URL: {url!r}")
-    path = _normalise_path(parts.path)
-    return Base(parts.scheme, parts.netloc.lower(), "" if path == "/" else path)
-
-
-class Matcher:
-    """URL -> the spec's operation, for the spec's servers and the given base URLs."""
-
-    def __init__(self, base_urls: Iterable[str] = ()) -> None:
-        self.bases = [parse_base(url) for url in (*base_urls, *spec.servers())]
-        self.by_path = {(op.path, op.method.upper()): op for op in spec.operations().values()}
-        self.api_paths = {op.path for op in spec.operations().values()}
-
-    def operation(self, method: str, url: str) -> spec.Operation | None:
-        relative = self.relative_path(url)
-        if relative is None:
-            return None
-        return self.by_path.get((relative, method.upper()))
-
-    def relative_path(self, url: str) -> str | None:
-        """The path under a known base (normalised), or None when no base serves `url`."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return None
-        path = _normalise_path(parts.path)
-        netloc = parts.netloc.lower()
-        for base in self.bases:
-            if netloc != base.netloc or parts.scheme != base.scheme:
-                continue
-            if path == base.path or path.startswith(base.path + "/"):
-                return path[len(base.path) :] or "/"
-        return None
-
-
-def _headers(message: Mapping[str, Any]) -> list[tuple[str, str]]:
-    found = []
-    for header in message.get("headers") or ():
-        if isinstance(header, Mapping):
-            found.append((str(header.get("name", "")), str(header.get("value", ""))))
-    return found
-
-
-def _request_text(entry: Mapping[str, Any]) -> str | None:
-    post = (entry.get("request") or {}).get("postData")
-    if isinstance(post, Mapping) and isinstance(post.get("text"), str):
-        return str(post["text"])
-    return None
-
-
-def _response_text(entry: Mapping[str, Any]) -> str | None:
-    content = (entry.get("response") or {}).get("content")
-    if not isinstance(content, Mapping) or not isinstance(content.get("text"), str):
-        return None
-    text = str(content["text"])
-    if content.get("encoding") == "base64":
-        import base64
-        import binascii
-
-        try:
-            return base64.b64decode(text).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-    return text
-
-
-def _decode(text: str | None) -> tuple[Any, str | None]:
-    """(JSON value, None) or (None, why it is not JSON)."""
-    if text is None:
-        return None, "no body recorded"
-    try:
-        return json.loads(text), None
-    except ValueError:
-        return None, "body is not JSON"
-    except RecursionError:
-        return None, "body nested too deeply"
-
-
-def _pointer(path: Iterable[Any]) -> str:
-    return "/".join(str(part) for part in path) or "(body)"
-
-
-def _example(value: Any, secrets: list[str]) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        text = repr(value)
-    text = redact_text(text, secrets)
-    return text if len(text) <= MAX_EXAMPLE_CHARS else text[: MAX_EXAMPLE_CHARS - 3] + "..."
-
-
-def _deepest(error: Any) -> Any:
-    """The error that names the field: a wrapper (`anyOf`, `then`...) gives way to a reason
-    deeper in the body; an `anyOf` whose branches all fail at its own place stays."""
-    while error.context:
-        deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
-        if not deeper and error.validator in {"anyOf", "oneOf"}:
-            return error
-        error = min(error.context, key=lambda e: (-len(e.absolute_path), str(e.validator)))
-    return error
-
-
-def _schema_drifts(
-    validator: Any, body: Any, direction: str, where: str, secrets: list[str]
-) -> list[Drift]:
-    drifts = []
-    for error in validator.iter_errors(body):
-        best = _deepest(error)
-        path = list(best.absolute_path)
-        example = _example(best.instance, secrets)
-        if best.validator == "required" and isinstance(best.instance, dict):
-            missing = [name for name in best.validator_value if name not in best.instance]
-            path += missing[:1]
-            example = "(missing)"
-        message = redact_text(str(best.message), secrets)
-        if len(message) > 200:
-            message = message[:197] + "..."
-        drifts.append(
-            Drift(direction, _pointer(path), str(best.validator), message, example, where)
-        )
-    return drifts
-
-
-class SchemaCheck:
-    """The spec's validator for one schema, with a compiled fast path for valid bodies.
-
-    jsonschema-rs (when installed, as with the `sandbox` extra) only answers "valid",
-    formats off; a body it refuses, or one with a field whose schema has a `format`,
-    goes to the spec's own validator, which alone decides and explains a drift.
-    """
-
-    def __init__(self, ref: str) -> None:
-        self.ref = ref
-        self.validator = spec.validator(ref)
-
-    def surely_valid(self, body: Any) -> bool:
-        return spec.surely_valid(self.ref, body)
-
-    def drifts(self, body: Any, direction: str, where: str, secrets: list[str]) -> list[Drift]:
-        if self.surely_valid(body):
-            return []
-        return _schema_drifts(self.validator, body, direction, where, secrets)
+    label: str
+    request: SchemaCheck
+    answer: SchemaCheck
+    error_answer: SchemaCheck | None  # the spec's `default` answer, if documented
+    model: Any  # the generated client's model of the answer
+    otp_text: bool
 
 
 class TrafficChecker:
@@ -252,13 +95,19 @@ class TrafficChecker:
     def __init__(self, base_urls: Iterable[str] = ()) -> None:
         import citcall_v3_client.models as models
 
-        from citcall_contract.client.callback_reports import callback_kinds
-
         self.matcher = Matcher(base_urls)
         self.report = TrafficReport()
         self._models = models
-        self._webhooks = callback_kinds()
         self._checks: dict[str, SchemaCheck] = {}
+        #: Each webhook's name and payload schema, the ones a callback is checked against.
+        self._webhooks = {
+            name: self._schema(hook.schema_ref) for name, hook in spec.webhooks().items()
+        }
+        self._plans: dict[str, _Plan] = {}
+        self._otp_text = otp_text_operations()
+        self._known_rcs: dict[tuple[type, object], int | None] = {}
+        self._kinds_by_url: dict[str, str | None] = {}
+        self._parsed_shapes: set[tuple[Any, tuple[str, ...], tuple[type, ...]]] = set()
 
     def _schema(self, ref: str) -> SchemaCheck:
         check = self._checks.get(ref)
@@ -266,99 +115,176 @@ class TrafficChecker:
             check = self._checks[ref] = SchemaCheck(ref)
         return check
 
+    def _plan(self, operation: spec.Operation) -> _Plan:
+        plan = self._plans.get(operation.operation_id)
+        if plan is None:
+            answer_ref = operation.response_schema_ref()
+            documented = "default" in operation.definition.get("responses", {})
+            plan = self._plans[operation.operation_id] = _Plan(
+                label=f"{operation.method.upper()} {operation.path}",
+                request=self._schema(operation.request_schema_ref()),
+                answer=self._schema(answer_ref),
+                error_answer=(
+                    self._schema(operation.response_schema_ref("default")) if documented else None
+                ),
+                model=getattr(self._models, answer_ref.rsplit("/", 1)[-1], None),
+                otp_text=operation.operation_id in self._otp_text,
+            )
+        return plan
+
+    def warm(self) -> None:
+        """Work out every operation's and webhook's checks now (validators compiled), so
+        copies of this checker (`parallel`) start ready."""
+        for operation in spec.operations().values():
+            plan = self._plan(operation)
+            for check in (plan.request, plan.answer, plan.error_answer):
+                if check is not None:
+                    check.surely_valid({})
+        for check in self._webhooks.values():
+            check.surely_valid({})
+
+    def afresh(self, scale: int = 1) -> None:
+        """Empty tallies (checks and caches kept) to check a part of the traffic, keeping
+        `scale` times more distinct drifts."""
+        self.report = TrafficReport(scale=scale)
+        self.matcher.suggestions.clear()
+
     def check(self, entry: Mapping[str, Any], where: str) -> None:
         request = entry.get("request")
-        if not isinstance(request, Mapping):
+        if type(request) is not dict or not request:
             self.report.skipped += 1
             return
-        method = str(request.get("method", "")).upper()
-        url = str(request.get("url", ""))
-        headers = _headers(request)
-        secrets = header_secrets(headers)
-        if self._is_marked_callback(entry):
-            self._check_callback(entry, url, where, secrets)
+        method = request.get("method")
+        method = method.upper() if type(method) is str else ""
+        url = request.get("url")
+        url = url if type(url) is str else ""
+        note = entry.get("_citcall")
+        if type(note) is not dict:
+            note = _NO_NOTE
+        if entry.get("_callback") is True or note.get("callback") is True:
+            self._check_callback(request, url, where)
             return
-        operation = self.matcher.operation(method, url)
+        base = note.get("base_url")
+        operation = self.matcher.operation(method, url, base)
         if operation is not None:
-            self._check_operation(operation, entry, headers, where, secrets)
+            plan = self._plans.get(operation.operation_id) or self._plan(operation)
+            response = entry.get("response")
+            if type(response) is not dict:
+                response = _NO_NOTE
+            self._check_operation(plan, request, response, note, where)
             return
-        if method == "POST" and self._check_unmatched_post(entry, url, where, secrets):
+        if method == "POST" and self._check_unmatched_post(request, url, base, where):
             return
         self.report.skipped += 1
+        self.matcher.note_skipped(url)
 
     # -- operations ------------------------------------------------------------------
 
     def _check_operation(
         self,
-        operation: spec.Operation,
-        entry: Mapping[str, Any],
-        headers: list[tuple[str, str]],
+        plan: _Plan,
+        request: dict[str, Any],
+        response: dict[str, Any],
+        note: dict[str, Any],
         where: str,
-        secrets: list[str],
     ) -> None:
-        label = f"{operation.method.upper()} {operation.path}"
-        report = self.report.operation(label)
-        report.exchanges += 1
-        otp_text = operation.operation_id in otp_text_operations()
+        report = self.report.operations.get(plan.label) or self.report.operation(plan.label)
         drifts: list[Drift] = []
-        if not any(name.lower() == "authorization" for name, _ in headers):
-            drifts.append(
-                Drift("request", "Authorization", "security", "no Authorization header", "-", where)
-            )
-        body, problem = _decode(_request_text(entry))
-        if problem is not None:
-            drifts.append(Drift("request", "(body)", "json", problem, "-", where))
+        if not _has_authorization(request):
+            drifts.append(Drift(*_NO_AUTHORIZATION, where))
+        post = request.get("postData")
+        text = post.get("text") if type(post) is dict else None
+        if type(text) is not str:
+            text = None
+        hiding = _RequestHiding(request, text)
+        if text is None or text not in plan.request.conforming:
+            body, problem = har.decode(text)
+            if problem is not None:
+                drifts.append(Drift("request", "(body)", "json", problem, "-", where))
+            elif plan.request.surely_valid(body):
+                plan.request.remember(text)  # type: ignore[arg-type]  # decoded: a str
+            else:
+                shown = redact_body(body, "request", plan.otp_text, hiding.codes)
+                drifts += plan.request.drifts(shown, "request", where, hiding)
+        problem = note.get("problem") if note else None
+        answer, foreign = self._check_answer(plan, report, response, problem, where, hiding)
+        if drifts or answer or foreign:
+            report.tally(drifts + answer, foreign)
         else:
-            body = redact_body(body, "request", otp_text)
-            check = self._schema(operation.request_schema_ref())
-            drifts += check.drifts(body, "request", where, secrets)
-        drifts += self._check_answer(operation, entry, where, secrets, otp_text, report)
-        for drift in drifts:
-            report.add(drift)
-        if drifts:
-            report.drifting += 1
-        else:
+            report.exchanges += 1
             report.conforming += 1
 
     def _check_answer(
         self,
-        operation: spec.Operation,
-        entry: Mapping[str, Any],
-        where: str,
-        secrets: list[str],
-        otp_text: bool,
+        plan: _Plan,
         report: OperationReport,
-    ) -> list[Drift]:
-        response = entry.get("response")
-        status = response.get("status") if isinstance(response, Mapping) else None
-        if not isinstance(status, int) or status <= 0:
-            citcall = entry.get("_citcall")
-            problem = citcall.get("problem") if isinstance(citcall, Mapping) else None
-            message = f"no usable answer: {problem}" if problem else "no answer recorded"
-            message = redact_text(str(message), secrets)
-            return [Drift("response", "(status)", "answer", message, "-", where)]
-        text = _response_text(entry)
+        response: dict[str, Any],
+        problem: Any,
+        where: str,
+        hiding: Hiding,
+    ) -> tuple[list[Drift], Drift | None]:
+        """The answer's drifts, or why it is not the gateway's answer."""
+        status = har.status(response)
+        if problem is not None or status is None:
+            reason = f"no usable answer: {problem}" if problem else "no answer recorded"
+            return [], self._foreign(reason, "-", where, hiding)
+        text = har.response_text(response)
+        if status == 200 and text is not None and text in plan.answer.conforming:
+            return [], None
+        body, not_json = har.decode(text)
         if status != 200:
-            # The spec's `default`: from a proxy or maintenance page; JSON then has `rc`.
-            body, problem = _decode(text)
-            documented = "default" in operation.definition.get("responses", {})
-            if problem is None and isinstance(body, dict) and "rc" in body and documented:
+            # The spec's `default`: a gateway error has `rc`; a proxy's page or a redirect
+            # is not the gateway's answer at all.
+            if not_json is None and isinstance(body, dict) and "rc" in body and plan.error_answer:
                 self._note_rc(body, report)
-                check = self._schema(operation.response_schema_ref("default"))
-                return check.drifts(body, "response", where, secrets)
-            return []
-        body, problem = _decode(text)
-        if problem is not None:
-            return [Drift("response", "(body)", "json", problem, _example(text, secrets), where)]
-        body = redact_body(body, "response", otp_text)
-        drifts = self._schema(operation.response_schema_ref()).drifts(
-            body, "response", where, secrets
-        )
+                return self._answer_drifts(plan.error_answer, plan, body, where, hiding), None
+            kind = har.header(har.headers(response), "content-type") or "no content type"
+            shape = "not JSON" if not_json is not None else "JSON without rc"
+            reason = f"HTTP {status} ({kind.split(';')[0].strip()}): {shape}"
+            return [], self._foreign(reason, example(text or "", hiding), where, hiding)
+        if not_json is not None:
+            shown = example(text, hiding)
+            return [Drift("response", "(body)", "json", not_json, shown, where)], None
+        drifts = self._answer_drifts(plan.answer, plan, body, where, hiding)
         if isinstance(body, dict):
             self._note_rc(body, report, drifts, where)
-        model_name = operation.response_schema_ref().rsplit("/", 1)[-1]
-        drifts += self._parse_with_model(model_name, body, "response", where, secrets)
-        return drifts
+        drifts += self._parse_with_model(
+            plan.model, body, "response", where, hiding, valid=not drifts
+        )
+        if not drifts:
+            plan.answer.remember(text)  # type: ignore[arg-type]  # decoded: a str
+        return drifts, None
+
+    @staticmethod
+    def _answer_drifts(
+        check: SchemaCheck, plan: _Plan, body: Any, where: str, hiding: Hiding
+    ) -> list[Drift]:
+        if check.surely_valid(body):
+            return []
+        shown = redact_body(body, "response", plan.otp_text, hiding.codes)
+        return check.drifts(shown, "response", where, hiding)
+
+    @staticmethod
+    def _foreign(reason: str, shown: str, where: str, hiding: Hiding) -> Drift:
+        return Drift("response", "(answer)", NOT_GATEWAY, clip(hiding.text(reason)), shown, where)
+
+    def _rc(self, raw: object) -> int | None:
+        """The rc as a number when the spec does not list it, else None (also for an rc
+        that is not one: the schema check names that)."""
+        if not isinstance(raw, int | str):
+            return None
+        key = (type(raw), raw)
+        if key not in self._known_rcs:
+            try:
+                rc = codes.parse_rc(raw)
+            except ValueError:
+                self._known_rcs[key] = None
+            else:
+                self._known_rcs[key] = None if codes.describe_rc(rc).known else rc
+            if len(self._known_rcs) > MAX_KNOWN_RCS:
+                self._known_rcs.clear()
+                return self._rc(raw)
+        return self._known_rcs[key]
 
     def _note_rc(
         self,
@@ -367,70 +293,96 @@ class TrafficChecker:
         drifts: list[Drift] | None = None,
         where: str = "",
     ) -> None:
-        try:
-            rc = codes.parse_rc(body.get("rc"))
-        except ValueError:
-            return  # the schema check names the field
-        if not codes.describe_rc(rc).known:
-            if rc in report.new_rcs or len(report.new_rcs) < MAX_NEW_RCS:
-                report.new_rcs[rc] += 1
-            if drifts is not None:
-                message = f"rc {rc} is not in the spec's ResponseCode table"
-                drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))
+        rc = self._rc(body.get("rc"))
+        if rc is None:
+            return
+        report.note_new_rc(rc)
+        if drifts is not None:
+            message = f"rc {rc} is not in the spec's ResponseCode table"
+            drifts.append(Drift("response", "rc", "ResponseCode", message, str(rc), where))
 
     def _parse_with_model(
-        self, model_name: str, body: Any, direction: str, where: str, secrets: list[str]
+        self, model: Any, body: Any, direction: str, where: str, hiding: Hiding, valid: bool
     ) -> list[Drift]:
-        model = getattr(self._models, model_name, None)
+        """The body parsed by the generated client's model, as a client parses it.
+
+        A schema-`valid` body whose values are all scalars parses by its shape (which
+        fields, of which JSON types: the models branch on nothing else once the schema
+        holds), so each shape is parsed once.
+        """
         if model is None or not isinstance(body, dict):
+            return []
+        shape = (model, tuple(body), tuple(map(type, body.values())))
+        if valid and shape in self._parsed_shapes:
             return []
         try:
             model.from_dict(body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            message = redact_text(f"{type(exc).__name__}: {exc}", secrets)
-            return [Drift(direction, "(body)", f"{model_name}.from_dict", message, "-", where)]
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            message = clip(hiding.text(f"{type(exc).__name__}: {exc}"))
+            rule = f"{model.__name__}.from_dict"
+            return [Drift(direction, "(body)", rule, message, "-", where)]
+        if valid and _SCALARS.issuperset(shape[2]) and len(self._parsed_shapes) < MAX_SHAPES:
+            self._parsed_shapes.add(shape)
         return []
 
     # -- callbacks -------------------------------------------------------------------
 
-    @staticmethod
-    def _is_marked_callback(entry: Mapping[str, Any]) -> bool:
-        marker = entry.get("_callback")
-        citcall = entry.get("_citcall")
-        return marker is True or (isinstance(citcall, Mapping) and citcall.get("callback") is True)
+    def _kind_by_path(self, url: str) -> str | None:
+        """The webhook a receiver's URL names in its last path segment (remembered)."""
+        if url not in self._kinds_by_url:
+            split = split_url(url)
+            last = split[1].rsplit("/", 1)[-1] if split else ""
+            named = next((name for name in self._webhooks if name.lower() == last), None)
+            if len(self._kinds_by_url) >= MAX_KNOWN_URLS:
+                self._kinds_by_url.clear()
+            self._kinds_by_url[url] = named
+        return self._kinds_by_url[url]
 
     def _kind_for(self, url: str, body: Any) -> str | None:
-        """The webhook a callback is: by the receiver's path, else the best-fitting schema."""
-        last = _normalise_path(urlsplit(url).path).rsplit("/", 1)[-1]
-        if last in self._webhooks:
-            return last
-        if not isinstance(body, dict):
+        """The webhook a callback is: by the receiver's path, else the best-fitting schema
+        (a body with `trxid` and another field of a webhook is one, even missing a
+        required field: that is the drift to report)."""
+        named = self._kind_by_path(url)
+        if named is not None:
+            return named
+        if not isinstance(body, dict) or "trxid" not in body:
             return None
-        fits = [name for name, kind in self._webhooks.items() if kind.required <= set(body)]
+        keys = set(body)
+        fits = [name for name, kind in self._webhooks.items() if len(keys & kind.properties) >= 2]
         if not fits:
             return None
-        return min(fits, key=lambda n: len(set(body) - self._webhooks[n].properties))
+        return max(
+            fits,
+            key=lambda n: (
+                len(self._webhooks[n].required & keys),
+                -len(keys - self._webhooks[n].properties),
+            ),
+        )
 
     def _check_unmatched_post(
-        self, entry: Mapping[str, Any], url: str, where: str, secrets: list[str]
+        self, request: dict[str, Any], url: str, base: object, where: str
     ) -> bool:
         """A POST outside the API: checked as a callback when its body is a webhook's."""
-        if self.matcher.relative_path(url) in self.matcher.api_paths:
+        if self.matcher.relative_path(url, base) in self.matcher.api_paths:
             return False  # an API path with the wrong method: not a callback
-        body, problem = _decode(_request_text(entry))
+        body, problem = har.decode(har.request_text(request))
         if problem is not None or self._kind_for(url, body) is None:
             return False
-        self._check_callback(entry, url, where, secrets)
+        self._check_callback(request, url, where)
         return True
 
-    def _check_callback(
-        self, entry: Mapping[str, Any], url: str, where: str, secrets: list[str]
-    ) -> None:
-        body, problem = _decode(_request_text(entry))
+    def _check_callback(self, request: dict[str, Any], url: str, where: str) -> None:
+        text = har.request_text(request)
+        named = self._kind_by_path(url)
+        if named is not None and text is not None and text in self._webhooks[named].conforming:
+            report = self.report.operation(f"callback {named}")
+            report.exchanges += 1
+            report.conforming += 1
+            return
+        body, problem = har.decode(text)
         kind = self._kind_for(url, body)
-        label = f"callback {kind or 'unknown'}"
-        report = self.report.operation(label)
-        report.exchanges += 1
+        report = self.report.operation(f"callback {kind or 'unknown'}")
+        hiding = Hiding(har.headers(request))
         drifts: list[Drift] = []
         if problem is not None:
             drifts.append(Drift("callback", "(body)", "json", problem, "-", where))
@@ -438,16 +390,15 @@ class TrafficChecker:
             message = "matches no webhook of the spec"
             drifts.append(Drift("callback", "(body)", "webhook", message, "-", where))
         else:
-            body = redact_body(body, "callback")
-            hook = self._webhooks[kind]
-            ref = spec.webhooks()[kind].schema_ref
-            drifts += self._schema(ref).drifts(body, "callback", where, secrets)
+            check = self._webhooks[kind]
+            if not check.surely_valid(body):
+                drifts += check.drifts(redact_body(body, "callback"), "callback", where, hiding)
             if isinstance(body, dict) and "rc" in body:
                 self._note_rc(body, report, drifts, where)
-            drifts += self._parse_with_model(hook.schema, body, "callback", where, secrets)
-        for drift in drifts:
-            report.add(drift)
-        if drifts:
-            report.drifting += 1
-        else:
-            report.conforming += 1
+            model = getattr(self._models, check.ref.rsplit("/", 1)[-1], None)
+            drifts += self._parse_with_model(
+                model, body, "callback", where, hiding, valid=not drifts
+            )
+            if not drifts and kind == named and text is not None:
+                check.remember(text)
+        report.tally(drifts, None)

@@ -1,202 +1,202 @@
 """Read recorded traffic one exchange at a time: HAR 1.2, JSON lines, the recorder's files.
 
 Every exchange comes out as a HAR entry (`request`, `response`, `time`...), the shape the
-recorder writes too. A HAR file is one JSON document, so its `log.entries` array is read
-incrementally (`json.JSONDecoder.raw_decode` over a sliding buffer): a file of 100,000
-exchanges costs the memory of one entry, not of the file.
+recorder writes too. What a file is, is read from its first value: an object with a
+`log` member (first or not, minified or pretty-printed) is a HAR document, whose
+`log.entries` are read one by one (`scanner`); anything else is JSON lines. Memory is
+that of one entry (a line or an entry beyond `scanner.MAX_VALUE_CHARS` is refused
+without being read whole), and time is linear in the file's size.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-CHUNK_CHARS = 64 * 1024
-#: An entry (or a JSON line) larger than this is refused: recorded bodies are bounded.
-MAX_ENTRY_CHARS = 16 * 1024 * 1024
-_WHITESPACE = " \t\r\n"
+from citcall_contract.contract.traffic import scanner as scanning
+from citcall_contract.contract.traffic.scanner import ScanError, Scanner
+
+SUFFIXES = frozenset({".har", ".jsonl", ".json", ".ndjson"})
 
 
 class TrafficFileError(ValueError):
     """A traffic file that cannot be read; the message names the file and the place."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One exchange and where it came from (`file:line` or `file#entry`)."""
 
     where: str
     data: dict[str, Any]
 
 
+def traffic_files(path: Path) -> Iterator[Path]:
+    """`path` itself, or the traffic files of a folder (by suffix, in name order)."""
+    if not path.is_dir():
+        yield path
+        return
+    for child in sorted(path.iterdir()):
+        if child.is_file() and child.suffix in SUFFIXES:
+            yield child
+
+
 def read_entries(path: Path) -> Iterator[Entry]:
     """Each exchange of a HAR file, a JSON-lines file, or a directory of either."""
-    if path.is_dir():
-        for child in sorted(path.iterdir()):
-            if child.is_file() and child.suffix in {".har", ".jsonl", ".json", ".ndjson"}:
-                yield from read_entries(child)
-        return
+    for file in traffic_files(path):
+        yield from (har_entries if is_har(file) else json_lines)(file)
+
+
+@contextmanager
+def _reading(path: Path, start: int = 0, end: int | None = None) -> Iterator[IO[str]]:
+    """`path` as UTF-8 text from byte `start` (a line start) to `end`; read errors are
+    TrafficFileError naming the file."""
     try:
-        handle = path.open(encoding="utf-8")
+        raw = path.open("rb")
     except OSError as exc:
-        raise TrafficFileError(f"{path}: {exc.strerror}") from None
-    with handle:
+        raise TrafficFileError(f"{path}: {exc.strerror or exc}") from None
+    with raw:
         try:
-            first = _first_char(handle)
-            handle.seek(0)
-            if first == "{" and _looks_like_har(path):
-                yield from _har_entries(handle, str(path))
-            else:
-                yield from _json_lines(handle, str(path))
+            raw.seek(start)
+            limited = raw if end is None else io.BufferedReader(_Range(raw, end - start))
+            yield io.TextIOWrapper(limited, encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise TrafficFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise TrafficFileError(f"{path}: {exc.strerror or exc}") from None
 
 
-def _first_char(handle: IO[str]) -> str:
-    while True:
-        char = handle.read(1)
-        if char == "" or char not in _WHITESPACE:
-            return char
+class _Range(io.RawIOBase):
+    """The next `size` bytes of a binary file, as a file of their own."""
 
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
 
-def _looks_like_har(path: Path) -> bool:
-    """A HAR document opens with `{"log"`; a JSON-lines file opens with an entry."""
-    with path.open(encoding="utf-8") as handle:
-        head = handle.read(4096).lstrip(_WHITESPACE)
-    return head.startswith("{") and head[1:].lstrip(_WHITESPACE).startswith('"log"')
-
-
-def _json_lines(handle: IO[str], name: str) -> Iterator[Entry]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
-        if len(line) > MAX_ENTRY_CHARS:
-            raise TrafficFileError(f"{where}: line longer than {MAX_ENTRY_CHARS} characters")
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            raise TrafficFileError(f"{where}: not JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise TrafficFileError(f"{where}: a line must be a JSON object (a HAR entry)")
-        yield Entry(where, data)
-
-
-class _Reader:
-    """A sliding window over a text file for `raw_decode` and single-character steps."""
-
-    def __init__(self, handle: IO[str], name: str) -> None:
-        self.handle = handle
-        self.name = name
-        self.buffer = ""
-        self.pos = 0
-        self.eof = False
-
-    def _fill(self) -> bool:
-        if self.eof:
-            return False
-        chunk = self.handle.read(CHUNK_CHARS)
-        if not chunk:
-            self.eof = True
-            return False
-        self.buffer = self.buffer[self.pos :] + chunk
-        self.pos = 0
+    def readable(self) -> bool:
         return True
 
-    def peek(self) -> str:
-        """The next non-blank character (not consumed), or "" at the end."""
-        while True:
-            while self.pos < len(self.buffer) and self.buffer[self.pos] in _WHITESPACE:
-                self.pos += 1
-            if self.pos < len(self.buffer):
-                return self.buffer[self.pos]
-            if not self._fill():
-                return ""
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(min(len(buffer), self._left))
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
 
-    def expect(self, char: str) -> None:
-        found = self.peek()
-        if found != char:
-            shown = repr(found) if found else "the end of the file"
-            raise TrafficFileError(f"{self.name}: not a HAR file (expected {char!r}, {shown})")
-        self.pos += 1
 
-    def value(self) -> Any:
-        """Decode the next JSON value, reading more of the file as long as it is cut off."""
-        decoder = json.JSONDecoder()
-        self.peek()
-        while True:
+def is_har(path: Path) -> bool:
+    """Whether the file's first value is an object with a `log` object member (read
+    member by member, so the answer costs one member, or one JSON line, at most)."""
+    with _reading(path) as handle:
+        scanner = Scanner(handle)
+        if scanner.peek() != "{":
+            return False
+        try:
+            for key in scanner.members("an object"):
+                if key == "log" and scanner.peek() == "{":
+                    return True
+                scanner.value()
+        except ScanError:
+            return False  # the JSON-lines reader names the line
+    return False
+
+
+def _lines(handle: IO[str], limit: int) -> Iterator[str]:
+    """The file's lines (newline kept off), read a chunk at a time; a line longer than
+    `limit` raises TrafficFileError as soon as that much of it has been read."""
+    rest = ""
+    while True:
+        chunk = handle.read(scanning.CHUNK_CHARS)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+        lines = (rest + chunk).split("\n")
+        rest = lines.pop()
+        yield from lines
+        if len(rest) > limit:
+            raise _LineTooLong
+
+
+class _LineTooLong(Exception):
+    pass
+
+
+def json_lines(
+    path: Path, start: int = 0, end: int | None = None, first_line: int = 1
+) -> Iterator[Entry]:
+    """The entries of a JSON-lines file, or of its bytes `start` (a line start, line
+    number `first_line`) to `end`."""
+    with _reading(path, start, end) as handle:
+        yield from _json_lines(handle, str(path), first_line)
+
+
+def _json_lines(handle: IO[str], name: str, first_line: int) -> Iterator[Entry]:
+    limit = scanning.MAX_VALUE_CHARS  # one bound for a line and a HAR entry
+    decode = json.JSONDecoder().decode
+    number = first_line - 1
+    try:
+        for number, line in enumerate(_lines(handle, limit), start=first_line):
+            if len(line) > limit:
+                raise TrafficFileError(f"{name}:{number}: line longer than {limit} characters")
+            if not line or line.isspace():
+                continue
             try:
-                value, end = decoder.raw_decode(self.buffer, self.pos)
+                data = decode(line)
             except ValueError as exc:
-                if len(self.buffer) - self.pos > MAX_ENTRY_CHARS:
-                    raise TrafficFileError(
-                        f"{self.name}: an entry larger than {MAX_ENTRY_CHARS} characters"
-                    ) from None
-                if not self._fill():
-                    raise TrafficFileError(f"{self.name}: invalid JSON ({exc})") from None
-                continue
-            if end == len(self.buffer) and not self.eof and isinstance(value, int | float):
-                self._fill()  # a number at the window's edge may go on
-                continue
-            if end - self.pos > MAX_ENTRY_CHARS:
+                raise TrafficFileError(f"{name}:{number}: not JSON ({exc})") from None
+            except RecursionError:
+                raise TrafficFileError(f"{name}:{number}: not JSON (nested too deeply)") from None
+            if type(data) is not dict:
                 raise TrafficFileError(
-                    f"{self.name}: an entry larger than {MAX_ENTRY_CHARS} characters"
+                    f"{name}:{number}: a line must be a JSON object (a HAR entry)"
                 )
-            self.pos = end
-            return value
+            yield Entry(f"{name}:{number}", data)
+    except _LineTooLong:
+        raise TrafficFileError(
+            f"{name}:{number + 1}: line longer than {limit} characters"
+        ) from None
 
 
-def _har_entries(handle: IO[str], name: str) -> Iterator[Entry]:
+def har_entries(path: Path) -> Iterator[Entry]:
     """`log.entries` of a HAR document, one by one; other members are read and dropped."""
-    reader = _Reader(handle, name)
-    reader.expect("{")
+    with _reading(path) as handle:
+        yield from _har_document(Scanner(handle), str(path))
+
+
+def _har_document(scanner: Scanner, name: str) -> Iterator[Entry]:
     found = False
-    for key in _members(reader):
-        if key != "log":
-            reader.value()
-            continue
-        reader.expect("{")
-        for log_key in _members(reader):
-            if log_key != "entries":
-                reader.value()
+    try:
+        for key in scanner.members("a HAR file"):
+            if key != "log":
+                scanner.value()
                 continue
-            found = True
-            reader.expect("[")
-            index = 0
-            if reader.peek() == "]":
-                reader.pos += 1
-            else:
-                while True:
-                    data = reader.value()
-                    if not isinstance(data, dict):
-                        raise TrafficFileError(f"{name}#{index}: an entry must be an object")
-                    yield Entry(f"{name}#{index}", data)
-                    index += 1
-                    if reader.peek() == ",":
-                        reader.pos += 1
-                        continue
-                    reader.expect("]")
-                    break
+            for log_key in scanner.members("a HAR file's log"):
+                if log_key != "entries":
+                    scanner.value()
+                    continue
+                found = True
+                yield from _entries(scanner, name)
+    except ScanError as exc:
+        raise TrafficFileError(f"{name}: {exc}") from None
     if not found:
         raise TrafficFileError(f"{name}: a HAR file needs log.entries")
 
 
-def _members(reader: _Reader) -> Iterator[str]:
-    """Keys of the object whose `{` was just read; the caller consumes each value."""
-    if reader.peek() == "}":
-        reader.pos += 1
+def _entries(scanner: Scanner, name: str) -> Iterator[Entry]:
+    scanner.expect("[", "a HAR file's log.entries")
+    if scanner.take("]"):
         return
+    index = 0
     while True:
-        key = reader.value()
-        if not isinstance(key, str):
-            raise TrafficFileError(f"{reader.name}: not a HAR file (object key expected)")
-        reader.expect(":")
-        yield key
-        if reader.peek() == ",":
-            reader.pos += 1
+        data = scanner.value()
+        if not isinstance(data, dict):
+            raise TrafficFileError(f"{name}#{index}: an entry must be an object")
+        yield Entry(f"{name}#{index}", data)
+        index += 1
+        if scanner.take(","):
             continue
-        reader.expect("}")
+        scanner.expect("]", "a HAR file's log.entries")
         return

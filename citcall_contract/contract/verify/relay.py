@@ -73,6 +73,12 @@ class Exchange:
     response_body: bytes = b""
     elapsed: float = 0.0
     problem: str | None = None
+    #: The answer's head as the upstream sent it, passed on byte for byte (a header value
+    #: need not be Latin-1 text, e.g. `X-Note: € uro`).
+    raw_response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    #: An upstream failure a transparent relay (`record`) passes on as it is:
+    #: "dropped" (no answer) or "truncated" (part of the body, then the connection closed).
+    fault: str | None = None
 
 
 def upstream_url(upstream: str, raw_path: str, query: str) -> str:
@@ -80,6 +86,34 @@ def upstream_url(upstream: str, raw_path: str, query: str) -> str:
     base = upstream.rstrip("/")
     url = base + (raw_path if raw_path.startswith("/") else "/" + raw_path)
     return f"{url}?{query}" if query else url
+
+
+def keep_head(exchange: Exchange, response: httpx.Response) -> None:
+    """The answer's status and end-to-end headers: raw (to pass on) and as text (to read)."""
+    exchange.status = response.status_code
+    raw = [
+        (k, v) for k, v in response.headers.raw if k.decode("latin-1").lower() not in _HOP_BY_HOP
+    ]
+    exchange.raw_response_headers = raw
+    exchange.response_headers = [(k.decode("latin-1"), _header_text(v)) for k, v in raw]
+
+
+def _header_text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def relay_answer(exchange: Exchange) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """What the client is answered: the upstream's answer, or the relay's note of a problem."""
+    if exchange.problem is None:
+        return exchange.status or 502, list(exchange.raw_response_headers), exchange.response_body
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (PROBLEM_HEADER.encode(), exchange.problem.encode("ascii", "replace")),
+    ]
+    return exchange.status or 502, headers, f"citcall-contract relay: {exchange.problem}\n".encode()
 
 
 class Relay:
@@ -201,9 +235,10 @@ class Relay:
             exchange.method, exchange.url, headers=headers, content=exchange.request_body
         )
         response = await self._http().send(request, stream=True)
+        keep_head(exchange, response)  # a body cut off later still has its head
+        chunks: list[bytes] = []
+        size = 0
         try:
-            chunks: list[bytes] = []
-            size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self.limits.max_response_bytes:
@@ -214,27 +249,11 @@ class Relay:
                     return
                 chunks.append(chunk)
         finally:
+            exchange.response_body = b"".join(chunks)
             await response.aclose()
-        exchange.status = response.status_code
-        exchange.response_headers = [
-            (k, v) for k, v in response.headers.multi_items() if k.lower() not in _HOP_BY_HOP
-        ]
-        exchange.response_body = b"".join(chunks)
 
     async def _answer(self, exchange: Exchange, send: Any) -> None:
-        if exchange.problem is not None:
-            body = f"citcall-contract relay: {exchange.problem}\n".encode()
-            status = exchange.status or 502
-            headers = [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (PROBLEM_HEADER.encode(), exchange.problem.encode("ascii", "replace")),
-            ]
-        else:
-            body = exchange.response_body
-            status = exchange.status or 502
-            headers = [
-                (k.encode("latin-1"), v.encode("latin-1")) for k, v in exchange.response_headers
-            ]
+        status, headers, body = relay_answer(exchange)
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

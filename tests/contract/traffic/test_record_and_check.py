@@ -11,7 +11,7 @@ from citcall_contract import Citcall, spec
 from citcall_contract.cli import main
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 
-from .traffic_support import API_KEY, DriftingGateway, recording
+from .traffic_support import API_KEY, drifting_gateway, recording
 
 HEADERS = {"Authorization": f"Apikey {API_KEY}"}
 
@@ -60,12 +60,10 @@ def test_sandbox_traffic_is_recorded_redacted_and_conforms(tmp_path, capsys):
     assert all(e["time"] >= 0 and e["response"]["status"] == 200 for e in entries)
 
     out_json, out_junit = tmp_path / "report.json", tmp_path / "report.xml"
-    code = main(
+    code = main(  # no --base-url: the recording names its upstream
         [
             "check-traffic",
             str(tmp_path / "rec"),
-            "--base-url",
-            rec.upstream,
             "--json",
             str(out_json),
             "--junit",
@@ -96,7 +94,7 @@ def _drift(path: str, body: dict) -> dict:
 
 def test_a_drifting_gateway_is_caught_naming_the_field(tmp_path, capsys):
     with (
-        recording(DriftingGateway(_drift), tmp_path / "rec") as rec,
+        recording(drifting_gateway(_drift), tmp_path / "rec") as rec,
         httpx.Client(base_url=rec.proxy, headers=HEADERS) as client,
     ):
         client.post("/asynccall", json={"msisdn": "6281234567890", "gateway": 0})

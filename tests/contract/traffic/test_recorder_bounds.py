@@ -54,5 +54,10 @@ def test_oversized_and_slow_answers_are_cut_off_and_recorded_as_problems(tmp_pat
     assert "within 0.5 s" in slow.headers[PROBLEM_HEADER]
     problems = [e["_citcall"]["problem"] for e in entries]
     assert len(problems) == 3
-    assert all(e["response"]["status"] == 0 for e in entries)
+    # What the client received is what is written: the recorder's own answer, marked.
+    assert [e["response"]["status"] for e in entries] == [502, 504, 413]
+    assert all(
+        {"name": PROBLEM_HEADER, "value": e["_citcall"]["problem"]} in e["response"]["headers"]
+        for e in entries
+    )
     assert all(len(e["response"]["content"]["text"]) < 1000 for e in entries)

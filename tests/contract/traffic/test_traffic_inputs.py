@@ -8,35 +8,13 @@ import pytest
 
 from citcall_contract import spec
 from citcall_contract.cli import main
-from citcall_contract.contract.traffic import files as traffic_files
-from citcall_contract.contract.traffic.check import Matcher, TrafficChecker
+from citcall_contract.contract.traffic import scanner
+from citcall_contract.contract.traffic.check import TrafficChecker
 from citcall_contract.contract.traffic.files import TrafficFileError, read_entries
+from citcall_contract.contract.traffic.matching import Matcher
 from citcall_contract.contract.traffic.redaction import header_secrets, redact_body
 
-SUCCESS = {
-    "rc": 0,
-    "trxid": "20170709083044690027711524",
-    "msisdn": "+6281234567890",
-    "token": "622130401234",
-    "gateway": 0,
-}
-
-
-def entry(url: str, request: dict | None, response: dict | None, status: int = 200) -> dict:
-    return {
-        "startedDateTime": "2026-01-01T00:00:00Z",
-        "time": 12.5,
-        "request": {
-            "method": "POST",
-            "url": url,
-            "headers": [{"name": "Authorization", "value": "Apikey har-secret-key"}],
-            "postData": {"mimeType": "application/json", "text": json.dumps(request)},
-        },
-        "response": {
-            "status": status,
-            "content": {"mimeType": "application/json", "text": json.dumps(response)},
-        },
-    }
+from .traffic_support import SUCCESS, entry
 
 
 def har(entries: list[dict], **log: object) -> str:
@@ -54,7 +32,7 @@ def har(entries: list[dict], **log: object) -> str:
 
 
 def test_a_har_is_read_entry_by_entry_with_a_small_window(tmp_path, monkeypatch):
-    monkeypatch.setattr(traffic_files, "CHUNK_CHARS", 7)  # every value crosses a window edge
+    monkeypatch.setattr(scanner, "CHUNK_CHARS", 7)  # every value crosses a window edge
     entries = [
         entry(
             f"https://pub.citcall.com/v3/asynccall?n={n}",
@@ -71,7 +49,7 @@ def test_a_har_is_read_entry_by_entry_with_a_small_window(tmp_path, monkeypatch)
 
 
 def test_har_entries_beyond_the_cap_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(traffic_files, "MAX_ENTRY_CHARS", 100)
+    monkeypatch.setattr(scanner, "MAX_VALUE_CHARS", 100)
     path = tmp_path / "big.har"
     path.write_text(har([entry("https://pub.citcall.com/v3/sms", {"text": "x" * 500}, SUCCESS)]))
     with pytest.raises(TrafficFileError, match="larger than 100"):

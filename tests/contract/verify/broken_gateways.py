@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from citcall_contract import spec
 from citcall_contract.core.serving import BackgroundServer
-from citcall_contract.sandbox import SandboxConfig, create_app
+
+from ..gateways import RewritingGateway
 
 ASGIApp = Callable[
     [dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]
@@ -47,46 +48,11 @@ def yes_man_app() -> Starlette:
     return Starlette(routes=routes)
 
 
-class RewritingSandbox:
-    """The real sandbox with its JSON answers passed through `rewrite(path, body)`."""
-
-    def __init__(self, rewrite: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
-        self.app = create_app(SandboxConfig())
-        self.rewrite = rewrite
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            raw = b"".join(chunks)
-            try:
-                body = json.loads(raw)
-                raw = json.dumps(self.rewrite(scope["path"], body)).encode()
-            except ValueError:
-                pass
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(raw)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": raw})
-
-        await self.app(scope, receive, capture)
-
-
 #: An rc the spec does not list: `verify` must report it as new, not fail on it.
 NEW_RC = 177
 
 
-def forgetful_strict_sandbox() -> RewritingSandbox:
+def forgetful_strict_sandbox() -> RewritingGateway:
     """Refuses every valid SMS with MISSING_PARAMETER and never finds a transaction;
     its deprecated /call answers with a code the spec does not know."""
 
@@ -99,7 +65,7 @@ def forgetful_strict_sandbox() -> RewritingSandbox:
             return {"rc": 78, "info": "Data not found!"}
         return body
 
-    return RewritingSandbox(rewrite)
+    return RewritingGateway(rewrite)
 
 
 class ServedApp(BackgroundServer):
