@@ -153,6 +153,18 @@ class Browser:
                 pytest.fail(f"timed out waiting for {what} at {self.driver.current_url}")
             time.sleep(0.05)
 
+    def steady(self, what: str, probe: Callable[[], T], hold: float = 1.0) -> T:
+        """What `probe` returns once it has returned the same for `hold` seconds."""
+        last: list[Any] = [object(), time.monotonic()]
+
+        def held() -> T | None:
+            now = probe()
+            if now != last[0]:
+                last[:] = [now, time.monotonic()]
+            return now if time.monotonic() - last[1] >= hold else None
+
+        return self.wait(f"{what} to stay put", held)
+
     def click(self, find: str, what: str, *args: Any) -> str:
         """Click what the script `find` returns, once it is on top and has stopped moving.
 

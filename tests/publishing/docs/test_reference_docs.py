@@ -233,9 +233,7 @@ def test_docs_input_only_adds_tables_samples_and_inlines_callbacks() -> None:
 # --- what Chromium shows, offline --------------------------------------------------------
 
 
-def test_no_route_asks_the_network_for_anything(
-    served: str, rendered: dict[str, Rendered]
-) -> None:
+def test_no_route_asks_the_network_for_anything(served: str, rendered: dict[str, Rendered]) -> None:
     """The page is one file: nothing is loaded but the page itself, on loopback."""
     page = served + "reference/api.html"
     for route, shown in rendered.items():

@@ -22,6 +22,7 @@ from citcall_contract.publishing.site import external_urls
 from tests import REPO
 
 from .driver import VIEWPORTS, Browser, is_off_the_machine
+from .test_reference_docs import operation_routes
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +38,14 @@ READY = """
     && !(search && /Loading/.test(search.textContent));
 """
 
-#: The page against the viewport, and (only when it overflows) what sticks out.
+#: The page against the viewport, and (only when it overflows) what sticks out. A phone
+#: zooms out to show a page wider than its screen: the viewport then grows past it.
 LAYOUT = """
-  var wide = [];
-  if (document.scrollingElement.scrollWidth > innerWidth) {
+  var limit = Math.min(innerWidth, screen.width), wide = [];
+  if (document.scrollingElement.scrollWidth > limit) {
     for (var el of document.body.querySelectorAll('*')) {
       var box = el.getBoundingClientRect();
-      if (box.width > 0 && box.right > innerWidth + 1
+      if (box.width > 0 && box.right > limit + 1
           && !el.parentElement.closest('pre, table, .md-typeset__scrollwrap, .highlight')) {
         wide.push(el.tagName + '.' + String(el.className).slice(0, 40));
       }
@@ -127,7 +129,7 @@ def assert_local(requests: list[str]) -> None:
 
 
 def assert_fits(layout: dict[str, Any], width: int, where: object) -> None:
-    assert layout["inner_width"] == width, where  # the viewport, not a page zoomed out
+    assert layout["inner_width"] == width, (where, "zoomed out to fit", layout["wide"])
     assert layout["scroll_width"] <= layout["inner_width"], (where, layout["wide"])
 
 
@@ -297,13 +299,8 @@ def test_searching_shows_the_page_and_its_result_leads_there(
 # --- the API reference ---------------------------------------------------------------------
 
 
-def operation_routes(operation_id: str) -> list[str]:
-    """The two forms of a deep link to an operation: Redoc's own, and the legacy one."""
-    tag = spec.operation(operation_id).definition["tags"][0]
-    return [
-        f"#/{re.sub(r'[^a-z0-9]+', '-', tag.lower())}/{operation_id.lower()}",
-        f"#operation/{operation_id}",
-    ]
+#: The two forms of a deep link to an operation: Redoc's own, and the older one.
+DEEP_LINKS = [operation_routes()["sendSms"], "#operation/sendSms"]
 
 
 #: Where the operation's heading is, in the page's frame under the bar.
@@ -322,7 +319,7 @@ WHERE = """
 """
 
 
-@pytest.mark.parametrize("route", operation_routes("sendSms"))
+@pytest.mark.parametrize("route", DEEP_LINKS)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_deep_link_shows_its_operation_at_the_top(
     served: str, browser: Browser, width: int, route: str
@@ -333,17 +330,12 @@ def test_a_deep_link_shows_its_operation_at_the_top(
     browser.requests()
     browser.open(f"{served}reference/api.html{route}")
     settle(browser)
-    seen: list[Any] = [None]
-
-    def placed() -> dict[str, Any] | None:
-        where = browser.js(WHERE, summary)
-        moved, seen[0] = where != seen[0], where
-        return where if where["heading_top"] is not None and not moved else None
-
-    where = browser.wait(f"{summary!r} to stop moving", placed)
+    # Redoc renders the operation, then scrolls to it: what stays put is where it landed.
+    where = browser.steady(f"{summary!r}", lambda: browser.js(WHERE, summary))
     name = re.sub(r"\W+", "-", route).strip("-")
     browser.shot(ARTIFACTS / f"deeplink-{name}-{width}.png")
     assert where["window_scroll"] == 0
+    assert where["heading_top"] is not None, "the operation is on the page"
     assert where["frame_scroll"] > 0, "the frame scrolled to the operation"
     assert where["bar_bottom"] <= where["heading_top"] <= where["bar_bottom"] + 120, where
     assert_fits(browser.js(LAYOUT), width, route)
