@@ -8,6 +8,7 @@ sandbox on a free loopback port. See `doc_blocks` for the directives.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import importlib.metadata
 import io
@@ -23,6 +24,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from citcall_contract.cli import build_parser
 from tests import REPO
 
 from .doc_blocks import PYTHON, SHELL, Block, all_blocks, pages, to_run
@@ -239,3 +241,35 @@ def test_the_readme_is_a_front_door() -> None:
         "python3 -m pip install 'tox>=4.20,<5' && python3 -m tox",
     ):
         assert f"\n{command}\n" in readme
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of `parser` and of its subcommands (`sdk all --check`)."""
+    found = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options(sub)
+    return found
+
+
+def test_every_command_line_in_the_docs_names_real_options() -> None:
+    """`citcall-contract sandbox --answer-forms varied`: the command has that option."""
+    commands = {
+        action.dest: action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    }["command"].choices
+    line = re.compile(r"citcall-contract ([a-z-]+)([^`\n]*)")
+    unknown, seen = [], 0
+    for page in pages():
+        for name, rest in line.findall(page.read_text("utf-8")):
+            if name not in commands:
+                continue
+            for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest.split("#")[0]):
+                seen += 1
+                if option not in _options(commands[name]):
+                    unknown.append(f"{page.relative_to(REPO)}: citcall-contract {name} {option}")
+    assert seen > 10
+    assert unknown == []

@@ -1,8 +1,8 @@
 """`citcall-contract docs` writes a page that renders fully in Chromium with the network off.
 
-The page is built once per session. Chromium runs headless with every network path
-closed (a dead proxy, a resolver that resolves nothing, background services off) and
-records a net-log, so a test can prove that the page asked for nothing off the machine
+The page is built once per session (conftest.py) and served on a loopback port. The
+session's driven Chromium (driver.py) has every network path closed and logs every
+request a page makes, so a test can prove that the page asked for nothing off the machine
 while it rendered the introduction, both code tables, every operation and every webhook.
 """
 
@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,41 +31,12 @@ from citcall_contract.publishing.reference_docs import (
 from citcall_contract.spec import codes
 from tests import REPO
 
+from .driver import Browser, is_off_the_machine
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "artifacts" / "docs"
 SPEC = spec.load_spec()
-
-#: Chromium with no way out: nothing resolves, every connection goes to a closed port.
-OFFLINE_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-domain-reliability",
-    "--no-pings",
-    "--proxy-server=127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--virtual-time-budget=15000",
-]
-
-
-def chromium() -> str:
-    """The Chromium binary, or a failure under CI / a skip elsewhere."""
-    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    if found:
-        return found
-    reason = "chromium is not installed (Debian package `chromium`, installed by .ci/run)"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def slug(text: str) -> str:
@@ -82,24 +48,8 @@ def slug(text: str) -> str:
 class Rendered:
     """What Chromium showed for one route of the page, and what the page asked the network for."""
 
-    route: str
     text: str
-    dom: str
     page_requests: list[str]
-
-
-def page_requests(net_log: Path) -> list[str]:
-    """URLs of requests the page itself started (Chromium's own services have no origin)."""
-    log = json.loads(net_log.read_text(encoding="utf-8"))
-    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    urls = []
-    for event in log["events"]:
-        params = event.get("params", {})
-        if event["type"] != start_job or "url" not in params:
-            continue
-        if params.get("initiator") != "not an origin":
-            urls.append(params["url"])
-    return urls
 
 
 def visible_text(dom: str) -> str:
@@ -107,34 +57,45 @@ def visible_text(dom: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
+#: Redoc is ready once its search box no longer says "Loading..." and `arguments[0]`, the
+#: route's heading, is on the page (with a badge, such as "Deprecated", after it or not).
+SHOWS = """
+  var search = document.querySelector('[data-testid="search-trigger"]');
+  var heading = arguments[0];
+  return document.readyState === 'complete' && search && !/Loading/.test(search.textContent)
+    && Array.from(document.querySelectorAll('h1, h2')).some(function (h) {
+      return h.textContent.trim().startsWith(heading); });
+"""
+
+
+def show(browser: Browser, url: str, heading: str, size: tuple[int, int] = (1400, 1000)) -> None:
+    """Show `url` in a viewport of `size` and wait for Redoc to show `heading`.
+
+    A route of the page already loaded, at the same size, is reached as a reader's click
+    in Redoc's menu reaches it: by its hash. Anything else is a new page load.
+    """
+    page, _, route = url.partition("#")
+    same_page = browser.driver.current_url.partition("#")[0] == page and route
+    if same_page and browser.size == size:
+        browser.js("location.hash = arguments[0];", route)
+    else:
+        browser.resize(*size)
+        browser.open(url)
+    browser.wait(f"{heading!r} at {url}", lambda: browser.js(SHOWS, heading))
+
+
 def render(
-    binary: str, page: Path, route: str, screenshot: tuple[Path, int] | None = None
+    browser: Browser, url: str, heading: str, screenshot: tuple[Path, int] | None = None
 ) -> Rendered:
-    """Dump the DOM of `page` + `route`; with `screenshot` (file, window height), save a PNG."""
-    with tempfile.TemporaryDirectory(prefix="citcall-chromium-", ignore_cleanup_errors=True) as tmp:
-        command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
-        url = page.as_uri() + route
-        dump = [f"--log-net-log={tmp}/dom.json", "--window-size=1400,1000", "--dump-dom", url]
-        dom = subprocess.run(
-            [*command, *dump],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
-        requested = page_requests(Path(tmp) / "dom.json")
-        if screenshot is not None:
-            shot, height = screenshot
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            flags = [f"--log-net-log={tmp}/shot.json", f"--window-size=1400,{height}"]
-            subprocess.run(
-                [*command, *flags, "--hide-scrollbars", f"--screenshot={shot}", url],
-                capture_output=True,
-                timeout=120,
-                check=True,
-            )
-            requested += page_requests(Path(tmp) / "shot.json")
-        return Rendered(route, visible_text(dom), dom, requested)
+    """The text of `url` once it shows `heading`; with `screenshot` (file, height), a PNG."""
+    browser.requests()
+    show(browser, url, heading)
+    text = visible_text(browser.driver.page_source)
+    if screenshot is not None:
+        shot, height = screenshot
+        show(browser, url, heading, (1400, height))
+        browser.shot(shot)
+    return Rendered(text, browser.requests())
 
 
 def operation_routes() -> dict[str, str]:
@@ -155,22 +116,32 @@ def docs_page(site: Path) -> Path:
     return site / "reference" / "api.html"
 
 
-@pytest.fixture(scope="session")
-def rendered(docs_page: Path) -> dict[str, Rendered]:
-    """Every route rendered once, two Chromiums at a time, with two screenshots kept.
+def headings() -> dict[str, str]:
+    """Route -> the heading Redoc shows for it: the overview, every operation and webhook."""
+    found = {"": RC_HEADING}
+    for op_id, route in operation_routes().items():
+        found[route] = spec.operation(op_id).definition["summary"]
+    for name, route in webhook_routes().items():
+        found[route] = spec.resolve(SPEC["webhooks"][name])["post"]["summary"]
+    return found
 
-    The overview is shot in a window tall enough to hold the introduction and both code
-    tables; the first operation in a normal window.
+
+@pytest.fixture(scope="session")
+def rendered(served: str, browser: Browser) -> dict[str, Rendered]:
+    """Every route rendered once, with two screenshots kept.
+
+    The overview is shot in a viewport tall enough to hold the introduction and both code
+    tables; the first operation in a normal one.
     """
-    binary = chromium()
-    routes = ["", *operation_routes().values(), *webhook_routes().values()]
     shots = {
         "": (ARTIFACTS / "overview.png", 9000),
         operation_routes()["asyncMiscall"]: (ARTIFACTS / "operation-asyncMiscall.png", 1000),
     }
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda r: render(binary, docs_page, r, shots.get(r)), routes)
-        return {result.route: result for result in results}
+    page = served + "reference/api.html"
+    return {
+        route: render(browser, page + route, heading, shots.get(route))
+        for route, heading in headings().items()
+    }
 
 
 def schema_of(media: Any) -> Any:
@@ -262,23 +233,28 @@ def test_docs_input_only_adds_tables_samples_and_inlines_callbacks() -> None:
 # --- what Chromium shows, offline --------------------------------------------------------
 
 
-def test_no_route_asks_the_network_for_anything(rendered: dict[str, Rendered]) -> None:
-    for route, page in rendered.items():
-        assert page.page_requests == [], route or "overview"
+def test_no_route_asks_the_network_for_anything(served: str, rendered: dict[str, Rendered]) -> None:
+    """The page is one file: nothing is loaded but the page itself, on loopback."""
+    page = served + "reference/api.html"
+    for route, shown in rendered.items():
+        loaded = [url for url in shown.page_requests if not url.startswith("data:")]
+        assert set(loaded) <= {page}, route or "overview"
+    assert page in rendered[""].page_requests
 
 
-def test_without_the_policy_the_page_would_fetch_and_the_net_log_sees_it(
-    docs_page: Path, tmp_path: Path
+def test_without_the_policy_the_page_would_fetch_and_the_log_sees_it(
+    docs_page: Path, tmp_path: Path, browser: Browser
 ) -> None:
-    """Why the policy is there, and proof that the net-log check is not vacuous."""
+    """Why the policy is there, and proof that the request log is not vacuous."""
     source = docs_page.read_text(encoding="utf-8")
     policy = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
     assert policy in source
     unprotected = tmp_path / "index.html"
     unprotected.write_text(source.replace(policy, ""), encoding="utf-8")
-    requested = render(chromium(), unprotected, "").page_requests
-    assert requested, "Redoc's footer logo is an image on a CDN; the net-log should show it"
-    assert all(url.startswith("https://") for url in requested)
+    requested = render(browser, unprotected.as_uri(), RC_HEADING).page_requests
+    outside = [url for url in requested if is_off_the_machine(url)]
+    assert outside, "Redoc's footer logo is an image on a CDN; the log should show it"
+    assert all(url.startswith("https://") for url in outside)
 
 
 def test_introduction_has_auth_and_ip_whitelisting(rendered: dict[str, Rendered]) -> None:
@@ -373,10 +349,8 @@ def test_operation_shows_its_code_samples(
 
 # --- layout on laptop screens --------------------------------------------------------------
 
-#: Injected into a copy of the page: once Redoc has rendered, write what the layout looks
-#: like into the DOM, where `--dump-dom` reads it. Widths are CSS pixels.
-LAYOUT_PROBE = """<script>
-(function () {
+#: What the layout looks like once Redoc has rendered. Widths are CSS pixels.
+MEASURE = """
   function lines(cell) {
     // An inline element has one client rect per line it spans.
     var code = cell.querySelector('code');
@@ -420,14 +394,10 @@ LAYOUT_PROBE = """<script>
     for (var heading of document.querySelectorAll('h1, h2')) {
       out.headings.push({text: heading.textContent.trim(), panel: panelOf(heading)});
     }
-    var pre = document.createElement('pre');
-    pre.id = 'citcall-layout';
-    pre.textContent = JSON.stringify(out);
-    document.body.appendChild(pre);
+    return out;
   }
-  setTimeout(measure, 4000);
-})();
-</script>"""
+  return measure();
+"""
 
 #: The laptop widths the page must read well at, and the least middle column for each
 #: (Redoc's defaults leave about 400 and 480 px, the code tables wrapping).
@@ -437,50 +407,35 @@ MIN_SAMPLES_WIDTH = 360
 
 
 def measure_layout(
-    binary: str, page: Path, route: str, size: tuple[int, int], shot: Path
+    browser: Browser, url: str, heading: str, size: tuple[int, int], shot: Path
 ) -> dict[str, Any]:
-    """Redoc's layout of `route` in a window of `size` (from the probe), shot to `shot`."""
-    source = page.read_text(encoding="utf-8")
-    end = source.rindex("</body>")
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="citcall-chromium-", ignore_cleanup_errors=True) as tmp:
-        probed = Path(tmp) / "index.html"
-        probed.write_text(source[:end] + LAYOUT_PROBE + source[end:], encoding="utf-8")
-        command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={tmp}/profile"]
-        window = f"--window-size={size[0]},{size[1]}"
-        dom = subprocess.run(
-            [*command, window, "--dump-dom", probed.as_uri() + route],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
-        screenshot = [window, "--hide-scrollbars", f"--screenshot={shot}", page.as_uri() + route]
-        subprocess.run([*command, *screenshot], capture_output=True, timeout=120, check=True)
-    found = re.search(r'<pre id="citcall-layout">(.*?)</pre>', dom, re.S)
-    assert found, "the layout probe did not run"
-    measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    """Redoc's layout of `url` in a viewport of `size`, shot to `shot`."""
+    show(browser, url, heading, size)
+    browser.shot(shot)
+    measured: dict[str, Any] = browser.js(MEASURE)
     return measured
 
 
 @pytest.fixture(scope="session")
-def layouts(docs_page: Path) -> dict[tuple[int, str], dict[str, Any]]:
+def layouts(served: str, browser: Browser) -> dict[tuple[int, str], dict[str, Any]]:
     """The introduction and one operation at each laptop width, measured and shot.
 
-    The introduction's window is tall enough to show both code tables (a screenshot of a
-    scrolled route comes out blank in headless Chromium).
+    The introduction's viewport is tall enough to show both code tables.
     """
-    binary = chromium()
-    routes = {"codes": ("", 7000), "asyncMiscall": (operation_routes()["asyncMiscall"], 1000)}
-    cases = [(width, name, *routes[name]) for width in LAPTOP_WIDTHS for name in routes]
-
-    def one(case: tuple[int, str, str, int]) -> tuple[tuple[int, str], dict[str, Any]]:
-        width, name, route, height = case
-        shot = ARTIFACTS / f"layout-{width}-{name}.png"
-        return (width, name), measure_layout(binary, docs_page, route, (width, height), shot)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, cases))
+    page = served + "reference/api.html"
+    summary = spec.operation("asyncMiscall").definition["summary"]
+    routes = {
+        "codes": ("", RC_HEADING, 7000),
+        "asyncMiscall": (operation_routes()["asyncMiscall"], summary, 1000),
+    }
+    found = {}
+    for width in LAPTOP_WIDTHS:
+        for name, (route, heading, height) in routes.items():
+            shot = ARTIFACTS / f"layout-{width}-{name}.png"
+            found[width, name] = measure_layout(
+                browser, page + route, heading, (width, height), shot
+            )
+    return found
 
 
 def rc_table(layout: dict[str, Any]) -> dict[str, Any]:

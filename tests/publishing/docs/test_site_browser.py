@@ -1,225 +1,182 @@
-"""The documentation site in headless Chromium: every page, two widths, navigation, search.
+"""The documentation site in a driven Chromium: every page, two widths, navigation, search.
 
-The site (built once by `citcall-contract docs`, conftest.py) is served on a loopback
-port, as a static host would serve it. Chromium runs with every other network path closed
-and records a net-log. A probe script, added to a page as it is served (`?probe=KIND`),
-writes what the page looks like into the DOM, where `--dump-dom` reads it; the same run
-keeps a screenshot under `artifacts/docs/`.
+The site (built once by `citcall-contract docs`) is served on a loopback port and read by
+one Chromium for the whole session (conftest.py, driver.py): pages are loaded, the search
+box is typed into, links and the phone's drawer are clicked, as a reader would. Every
+request the pages make is logged and must stay on 127.0.0.1. Screenshots are kept under
+`artifacts/docs/`.
 """
 
 from __future__ import annotations
 
-import functools
-import html
 import json
 import re
-import subprocess
-import tempfile
-import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from citcall_contract import spec
 from citcall_contract.publishing.site import external_urls
+from tests import REPO
 
-from .test_reference_docs import ARTIFACTS, OFFLINE_FLAGS, chromium, page_requests
+from .driver import VIEWPORTS, Browser, is_off_the_machine
+from .test_reference_docs import operation_routes
 
 pytestmark = pytest.mark.browser
 
+ARTIFACTS = REPO / "artifacts" / "docs"
 #: A laptop and a phone.
-WIDTHS = (1366, 390)
-#: Chromium may reach the site's server on loopback and nothing else.
-FLAGS = [
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-    if flag.startswith("--host-resolver-rules")
-    else flag
-    for flag in OFFLINE_FLAGS
-]
+WIDTHS = tuple(VIEWPORTS)
 
-_REPORT = """
-  function report(data) {
-    var pre = document.createElement('pre');
-    pre.id = 'citcall-probe';
-    pre.textContent = JSON.stringify(data);
-    document.body.appendChild(pre);
-  }
+#: A page is ready once it has loaded, its fonts are in, and (the API reference) Redoc
+#: has taken over the pre-rendered HTML: its search box says "Loading..." until then.
+READY = """
+  var search = document.querySelector('[data-testid="search-trigger"]');
+  return document.readyState === 'complete' && document.fonts.status === 'loaded'
+    && !(search && /Loading/.test(search.textContent));
 """
-PROBES = {
-    # Page width against the window, the heading, and where the navigation leads.
-    "layout": _REPORT
-    + """
-  setTimeout(function () {
-    var root = document.documentElement;
-    var wide = [];
+
+#: The page against the viewport, and (only when it overflows) what sticks out. A phone
+#: zooms out to show a page wider than its screen: the viewport then grows past it.
+LAYOUT = """
+  var limit = Math.min(innerWidth, screen.width), wide = [];
+  if (document.scrollingElement.scrollWidth > limit) {
     for (var el of document.body.querySelectorAll('*')) {
       var box = el.getBoundingClientRect();
-      var skip = '.md-sidebar, .md-search, [hidden]';
-      var scrolls = 'pre, table, .md-typeset__scrollwrap, .highlight, code';
-      if (box.width > 0 && box.right > innerWidth + 1 && !el.closest(skip)
-          && getComputedStyle(el).position !== 'fixed') {
-        var scroller = el.parentElement && el.parentElement.closest(scrolls);
-        if (!scroller) wide.push(el.tagName + '.' + el.className.toString().slice(0, 40));
+      if (box.width > 0 && box.right > limit + 1
+          && !el.parentElement.closest('pre, table, .md-typeset__scrollwrap, .highlight')) {
+        wide.push(el.tagName + '.' + String(el.className).slice(0, 40));
       }
     }
-    report({
-      window: innerWidth,
-      overflow: root.scrollWidth - root.clientWidth,
-      wide: wide.slice(0, 5),
-      title: document.title,
-      h1: (document.querySelector('h1') || {textContent: ''}).textContent.trim(),
-      nav: Array.from(document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]'))
-        .map(function (a) { return a.href; })
-    });
-  }, 1500);
-""",
-    # Where a deep link into the reference put its operation.
-    "deeplink": _REPORT
-    + """
-  setTimeout(function () {
-    var heading = Array.from(document.querySelectorAll('h1, h2'))
-      .filter(function (h) { return h.textContent.trim() === decodeURIComponent(
-        new URLSearchParams(location.search).get('heading')); })[0];
-    var frame = document.getElementById('citcall-reference');
-    var bar = document.getElementById('citcall-site-bar');
-    report({
-      window_scroll: document.scrollingElement.scrollTop,
-      frame_scroll: frame ? frame.scrollTop : null,
-      bar_bottom: bar ? bar.getBoundingClientRect().bottom : null,
-      heading_top: heading ? heading.getBoundingClientRect().top : null,
-      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth
-    });
-  }, 5000);
-""",
-}
+  }
+  var h1 = document.querySelector('h1');
+  return {
+    inner_width: innerWidth,
+    scroll_width: document.scrollingElement.scrollWidth,
+    title: document.title,
+    h1: h1 ? h1.textContent.trim() : '',
+    wide: wide.slice(0, 5)
+  };
+"""
 
 
-#: Headless Chromium's narrowest window; a phone's width is a frame of that width inside it.
-MIN_WINDOW = 500
-#: `/__frame.html?width=W&src=URL`: URL in a frame W px wide; the frame's probe report is
-#: copied into this page, whose DOM Chromium dumps.
-FRAME_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>
-<body style="margin:0"><iframe id="frame" src="{src}"
-  style="width:{width}px;height:{height}px;border:0;display:block"></iframe>
-<script>
-  var timer = setInterval(function () {{
-    var inner = document.getElementById('frame').contentDocument;
-    var found = inner && inner.getElementById('citcall-probe');
-    if (!found) return;
-    clearInterval(timer);
-    var copy = document.createElement('pre');
-    copy.id = 'citcall-probe';
-    copy.textContent = found.textContent;
-    document.body.appendChild(copy);
-  }}, 200);
-</script></body></html>"""
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the site; `?probe=KIND` adds that probe to an HTML page."""
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        query = parse_qs(url.query)
-        if url.path == "/__frame.html":
-            page = FRAME_PAGE.format(
-                src=html.escape(query["src"][0]), width=int(query["width"][0]), height=900
-            )
-            self._send(page.encode())
-            return
-        kind = query.get("probe", [""])[0]
-        path = Path(self.translate_path(url.path))
-        if kind not in PROBES or path.suffix != ".html" or not path.is_file():
-            super().do_GET()
-            return
-        source = path.read_text(encoding="utf-8")
-        end = source.rindex("</body>")
-        self._send((source[:end] + f"<script>{PROBES[kind]}</script>" + source[end:]).encode())
-
-    def _send(self, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+#: The next thing to click on the way to the navigation's link to `arguments[0]` (an
+#: absolute URL): the link when it shows; in a phone's drawer, else the "back" title of an
+#: open section the link is not in, else the label that opens the next section it is in.
+NEXT_NAV_STEP = """
+  var target = arguments[0];
+  var nav = document.querySelector('nav.md-nav--primary');
+  var link = Array.from(nav.querySelectorAll('a.md-nav__link[href]'))
+    .filter(function (a) { return a.href === target; })[0];
+  if (!link) return null;
+  if (onTop(link)) return link;
+  var path = [];
+  for (var li = link.closest('li.md-nav__item--nested'); li;
+       li = li.parentElement.closest('li.md-nav__item--nested')) {
+    path.unshift(li.querySelector(':scope > input.md-nav__toggle'));
+  }
+  var open = Array.from(nav.querySelectorAll('input.md-nav__toggle:checked'))
+    .filter(function (t) { return t.id.startsWith('__nav') && path.indexOf(t) < 0; });
+  var closed = path.filter(function (t) { return !t.checked; })[0];
+  if (open.length) {
+    return nav.querySelector('label.md-nav__title[for="' + open[open.length - 1].id + '"]');
+  }
+  return closed ? nav.querySelector('label.md-nav__link[for="' + closed.id + '"]') : link;
+"""
 
 
 def pages_of(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
 
 
-def visit(
-    url: str, width: int, shot: Path | None = None, height: int = 900
-) -> tuple[str, list[str]]:
-    """The DOM Chromium ends with after loading `url`, and the page's own requests.
-
-    Below Chromium's narrowest window the page is shown in a frame `width` px wide.
-    """
-    if width < MIN_WINDOW:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}/"
-        url = f"{origin}__frame.html?width={width}&src={quote(url, safe='')}"
-        width = MIN_WINDOW
-    with tempfile.TemporaryDirectory(prefix="citcall-chromium-", ignore_cleanup_errors=True) as tmp:
-        command = [
-            chromium(),
-            *FLAGS,
-            f"--user-data-dir={tmp}/profile",
-            f"--log-net-log={tmp}/net.json",
-            f"--window-size={width},{height}",
-        ]
-        if shot is not None:
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            command += ["--hide-scrollbars", f"--screenshot={shot}"]
-        dom = subprocess.run(
-            [*command, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
-        ).stdout
-        return dom, page_requests(Path(tmp) / "net.json")
-
-
-def probe_result(dom: str) -> dict[str, Any]:
-    found = re.search(r'<pre id="citcall-probe">(.*?)</pre>', dom, re.S)
-    assert found, "the probe did not report"
-    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
-    return result
-
-
 def shot_name(page: str, width: int) -> Path:
     return ARTIFACTS / f"site-{page.removesuffix('.html').replace('/', '-')}-{width}.png"
 
 
+def page_of(url: str, served: str) -> str:
+    """`guides/testing.html` for any URL of that page on the served site."""
+    return urlsplit(url)._replace(query="", fragment="").geturl().removeprefix(served)
+
+
+def settle(browser: Browser) -> None:
+    browser.wait("the page to be ready", lambda: browser.js(READY))
+    # The drawer and the search slide in: at ten times the speed (waits are shorter).
+    browser.driver.execute_cdp_cmd("Animation.setPlaybackRate", {"playbackRate": 10})
+
+
+def by_css(selector: str) -> str:
+    """A script that finds the first element matching `selector`."""
+    return f"return document.querySelector({json.dumps(selector)});"
+
+
+def leaving(browser: Browser) -> None:
+    """Mark the document, so that `landed` can tell the next one from it (even a reload)."""
+    browser.js("window.citcallLeft = true;")
+
+
+def landed(browser: Browser, served: str, page: str) -> None:
+    """Wait for a new document, of `page`."""
+    browser.wait(f"{page} to load", lambda: browser.js("return !window.citcallLeft;"))
+    settle(browser)
+    assert page_of(browser.driver.current_url, served) == page
+
+
+def assert_local(requests: list[str]) -> None:
+    outside = [url for url in requests if is_off_the_machine(url)]
+    assert outside == []
+
+
+def assert_fits(layout: dict[str, Any], width: int, where: object) -> None:
+    assert layout["inner_width"] == width, (where, "zoomed out to fit", layout["wide"])
+    assert layout["scroll_width"] <= layout["inner_width"], (where, layout["wide"])
+
+
+def walk(browser: Browser, served: str, width: int) -> dict[str, tuple[dict[str, Any], list[str]]]:
+    """Click from page to page through the sidebar (a laptop) or the drawer (a phone).
+
+    Each page reached, in order: its layout and the requests it made, shot as it goes.
+    """
+    browser.resize(width)
+    browser.open(served + "index.html")
+    settle(browser)
+    browser.requests()
+    targets = browser.js(
+        "return Array.from(document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]'))"
+        ".map(function (a) { return a.href; }).filter(function (h) { return !/#/.test(h); });"
+    )
+    assert page_of(targets[0], served) == "index.html", targets
+    reached = {}
+    for target in [*targets[1:], targets[0]]:  # the page shown is never its own target
+        page = page_of(target, served)
+        leaving(browser)
+        if page_of(browser.driver.current_url, served) == "reference/api.html":
+            # The reference is Redoc's page: its bar leads back to the site.
+            browser.click(by_css("#citcall-site-bar a"), "the bar's link home")
+            landed(browser, served, "index.html")
+            leaving(browser)
+        if VIEWPORTS[width][1]:  # a phone: the navigation is in the drawer
+            browser.click(by_css('label.md-header__button[for="__drawer"]'), "the menu button")
+        for _ in range(4):
+            if browser.click(NEXT_NAV_STEP, f"the way to {page}", target) == "a":
+                break
+        else:
+            pytest.fail(f"four clicks in the navigation did not lead to {page}")
+        landed(browser, served, page)
+        layout = browser.js(LAYOUT)
+        browser.shot(shot_name(page, width))
+        reached[page] = (layout, browser.requests())
+    return reached
+
+
 @pytest.fixture(scope="module")
-def layouts(site: Path, served: str) -> dict[tuple[str, int], tuple[dict[str, Any], list[str]]]:
-    """Every page at every width: the probe's report and the requests, shot as it goes."""
-    cases = [(page, width) for page in pages_of(site) for width in WIDTHS]
+def walks(served: str, browser: Browser) -> dict[int, dict[str, tuple[dict[str, Any], list[str]]]]:
+    """The walk through the navigation at each width."""
+    return {width: walk(browser, served, width) for width in WIDTHS}
 
-    def one(case: tuple[str, int]) -> tuple[tuple[str, int], tuple[dict[str, Any], list[str]]]:
-        page, width = case
-        dom, requests = visit(f"{served}{page}?probe=layout", width, shot_name(page, width))
-        return case, (probe_result(dom), requests)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, cases))
+# --- the files -----------------------------------------------------------------------------
 
 
 def test_the_site_has_its_pages_a_search_index_and_the_reference(site: Path) -> None:
@@ -227,6 +184,7 @@ def test_the_site_has_its_pages_a_search_index_and_the_reference(site: Path) -> 
     assert len(pages) >= 10
     assert {
         "index.html",
+        "guides/answer-forms.html",
         "reference/api.html",
         "reference/cli.html",
         "reference/codes.html",
@@ -251,61 +209,134 @@ def test_the_external_url_scan_is_not_vacuous(tmp_path: Path) -> None:
     assert set(external_urls(tmp_path)) == {"a.html", "b.css", "c.js"}
 
 
-def test_every_page_fits_the_window_at_each_width(layouts) -> None:
-    for (page, width), (layout, _) in layouts.items():
-        assert layout["window"] == width, (page, width)  # a phone: the frame's width
-        assert layout["overflow"] <= 0, (page, width, layout["wide"])
-        assert layout["title"], page
+def test_the_search_index_holds_every_page(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert set(pages_of(site)) - {"reference/api.html"} <= locations | {"index.html", ""}
 
 
-def test_no_page_asks_the_network_for_anything_off_the_machine(layouts) -> None:
-    for (page, width), (_, requests) in layouts.items():
-        outside = [url for url in requests if not url.startswith("http://127.0.0.1:")]
-        assert outside == [], (page, width)
+# --- every page, at each width, reached through the navigation ------------------------------
 
 
-def test_the_navigation_reaches_every_page(site: Path, served: str, layouts) -> None:
-    layout, _ = layouts["index.html", 1366]
-    reached = {url.removeprefix(served).split("#")[0] for url in layout["nav"]}
-    assert set(pages_of(site)) <= reached | {"index.html"}
+@pytest.mark.parametrize("width", WIDTHS)
+def test_clicking_through_the_navigation_reaches_every_page(site: Path, walks, width) -> None:
+    assert sorted(walks[width]) == pages_of(site)
+    assert list(walks[width])[-1] == "index.html"  # "Home", from the last page
+
+
+def test_every_page_fits_the_viewport_at_each_width(walks) -> None:
+    for width, pages in walks.items():
+        for page, (layout, _) in pages.items():
+            assert_fits(layout, width, (page, width))
+            assert layout["title"], page
+            assert layout["h1"], page
+
+
+def test_no_page_asks_the_network_for_anything_off_the_machine(walks) -> None:
+    for width, pages in walks.items():
+        for page, (_, requests) in pages.items():
+            assert requests, (page, width)  # the log is read: the page itself is a request
+            assert [url for url in requests if is_off_the_machine(url)] == [], (page, width)
+
+
+def test_the_request_log_sees_a_request_off_the_machine(served: str, browser: Browser) -> None:
+    """The check is not vacuous. (`.invalid` never resolves, and the proxy is a closed port.)"""
+    browser.open(served + "index.html")
+    settle(browser)
+    browser.requests()
+    browser.js("new Image().src = 'http://outside.invalid/pixel.png';")
+    seen = browser.wait("the request to be logged", browser.requests)
+    assert [url for url in seen if is_off_the_machine(url)] == ["http://outside.invalid/pixel.png"]
+
+
+def test_screenshots_are_kept(walks) -> None:
+    for width, pages in walks.items():
+        for page in pages:
+            shot = shot_name(page, width)
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+            assert shot.stat().st_size > 10_000, f"{shot} looks blank"
+
+
+# --- search --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("query", "page"),
-    [("fake clock", "guides/testing.html"), ("expired_grace", "guides/sandbox.html")],
+    [
+        ("verify-receiver", "guides/callbacks.html"),
+        ("answer forms", "guides/answer-forms.html"),
+        ("rc 79", "reference/codes.html"),
+    ],
 )
-def test_the_search_index_holds_every_page_by_its_words(site: Path, query: str, page: str) -> None:
-    """Material's search reads this index (its worker cannot run under Chromium's virtual time)."""
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert set(pages_of(site)) - {"reference/api.html"} <= locations | {"index.html", ""}
-    hits = {
-        doc["location"].split("#")[0]
-        for doc in index["docs"]
-        if query.lower() in (doc["title"] + " " + doc["text"]).lower()
-    }
-    assert page in hits, sorted(hits)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_searching_shows_the_page_and_its_result_leads_there(
+    served: str, browser: Browser, width: int, query: str, page: str
+) -> None:
+    """Material's search, typed into: its results link to the page, and a click goes there."""
+    browser.resize(width)
+    browser.open(served + "guides/getting-started.html")
+    settle(browser)
+    browser.requests()
+    if VIEWPORTS[width][1]:  # a phone: search is a button of the header
+        browser.click(by_css('label.md-header__button[for="__search"]'), "the search button")
+    browser.click(by_css("input.md-search__input"), "the search box")
+    browser.driver.switch_to.active_element.send_keys(query)
+    result = """
+      var page = arguments[0];
+      return Array.from(document.querySelectorAll('li.md-search-result__item > a'))
+        .filter(function (a) { return a.pathname.endsWith('/' + page); })[0];
+    """
+    browser.wait(f"a result for {query!r} on {page}", lambda: browser.js(result, page))
+    slug = re.sub(r"\W+", "-", query)
+    browser.shot(ARTIFACTS / f"search-{slug}-{width}.png")
+    leaving(browser)
+    browser.click(result, f"the result on {page}", page)
+    landed(browser, served, page)
+    assert_fits(browser.js(LAYOUT), width, page)
+    assert_local(browser.requests())
 
 
-@pytest.mark.parametrize(
-    ("route", "width"),
-    [("#/sms/sendsms", 1366), ("#/sms/sendsms", 390), ("#operation/sendSms", 1366)],
-)
-def test_a_deep_link_shows_its_operation_at_the_top(served: str, route: str, width: int) -> None:
+# --- the API reference ---------------------------------------------------------------------
+
+
+#: The two forms of a deep link to an operation: Redoc's own, and the older one.
+DEEP_LINKS = [operation_routes()["sendSms"], "#operation/sendSms"]
+
+
+#: Where the operation's heading is, in the page's frame under the bar.
+WHERE = """
+  var name = arguments[0];
+  var heading = Array.from(document.querySelectorAll('h1, h2'))
+    .filter(function (h) { return h.textContent.trim() === name; })[0];
+  var frame = document.getElementById('citcall-reference');
+  var bar = document.getElementById('citcall-site-bar');
+  return {
+    window_scroll: document.scrollingElement.scrollTop,
+    frame_scroll: frame.scrollTop,
+    bar_bottom: bar.getBoundingClientRect().bottom,
+    heading_top: heading ? Math.round(heading.getBoundingClientRect().top) : null
+  };
+"""
+
+
+@pytest.mark.parametrize("route", DEEP_LINKS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_deep_link_shows_its_operation_at_the_top(
+    served: str, browser: Browser, width: int, route: str
+) -> None:
     """The page scrolls in its frame: the operation sits right under the bar, no blank band."""
+    summary = spec.operation("sendSms").definition["summary"]
+    browser.resize(width)
+    browser.requests()
+    browser.open(f"{served}reference/api.html{route}")
+    settle(browser)
+    # Redoc renders the operation, then scrolls to it: what stays put is where it landed.
+    where = browser.steady(f"{summary!r}", lambda: browser.js(WHERE, summary))
     name = re.sub(r"\W+", "-", route).strip("-")
-    url = f"{served}reference/api.html?probe=deeplink&heading=Send%20an%20SMS{route}"
-    dom, _ = visit(url, width, ARTIFACTS / f"deeplink-{name}-{width}.png")
-    where = probe_result(dom)
+    browser.shot(ARTIFACTS / f"deeplink-{name}-{width}.png")
     assert where["window_scroll"] == 0
+    assert where["heading_top"] is not None, "the operation is on the page"
     assert where["frame_scroll"] > 0, "the frame scrolled to the operation"
-    assert where["heading_top"] is not None
     assert where["bar_bottom"] <= where["heading_top"] <= where["bar_bottom"] + 120, where
-    assert where["overflow"] <= 0
-
-
-def test_screenshots_are_kept(layouts) -> None:
-    for page, width in layouts:
-        shot = shot_name(page, width)
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
-        assert shot.stat().st_size > 10_000, f"{shot} looks blank"
+    assert_fits(browser.js(LAYOUT), width, route)
+    assert_local(browser.requests())
