@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citcall_contract.commands import arguments
+
 if TYPE_CHECKING:
     from citcall_contract.contract.traffic.check import TrafficChecker
 
@@ -28,16 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="+", type=Path, metavar="FILE", help="HAR, .jsonl files or folders"
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--base-url",
-        action="append",
-        default=[],
         metavar="URL",
         help="a base URL the traffic went to, besides the spec's servers and the one a "
         "recording names; on its origin the spec's server paths (/v3, /gateway/v3) match "
         "too (repeatable)",
     )
-    parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
+    arguments.add_junit(parser)
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write JSON")
 
 

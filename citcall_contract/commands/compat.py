@@ -31,13 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--against", metavar="OLD", help="a spec file or git revision instead of the last snapshot"
     )
     parser.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="report format")
-    parser.add_argument(
-        "--instances",
-        type=arguments.example_count,
-        default=25,
-        metavar="N",
-        help=argparse.SUPPRESS,
-    )
+    arguments.add_instances(parser, argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -36,12 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="recorded gateway bodies (DIR/<operationId or webhook>/*.json) NEW must accept",
     )
-    parser.add_argument(
-        "--instances",
-        type=arguments.example_count,
-        default=25,
-        metavar="N",
-        help="generated instances per changed schema for the by-example checks (0: none)",
+    arguments.add_instances(
+        parser, "generated instances per changed schema for the by-example checks (0: none)"
     )
 
 

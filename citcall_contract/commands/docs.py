@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from citcall_contract.commands import arguments
+
 HELP = "Build the documentation site (guides, references, the Redoc API page) into DIR."
 
 #: What the Redoc reference page becomes, per build (the hook renders it once).
@@ -24,14 +26,7 @@ _REFERENCE: dict[str, str] = {}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        required=True,
-        metavar="DIR",
-        help="folder to write the site to (new, empty, or a previous site)",
-    )
+    arguments.add_output_dir(parser, "folder to write the site to (new, empty, or a previous site)")
 
 
 def run(args: argparse.Namespace) -> int:

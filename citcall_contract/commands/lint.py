@@ -144,30 +144,15 @@ def _run_tool(root: Path, command: list[str]) -> subprocess.CompletedProcess[str
 
 
 def check_redocly(root: Path, spec: Path) -> list[str]:
-    result = _run_tool(
-        root,
-        [
-            str(tool("redocly", root)),
-            "lint",
-            str(spec),
-            "--config",
-            str(root / "lint" / "redocly.yaml"),
-            "--format",
-            "json",
-        ],
-    )
-    try:
-        report = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        return [f"redocly did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"]
-    problems = [
+    return _npm_lint(root, spec, "redocly", "--config", (), _redocly_problems, empty="")
+
+
+def _redocly_problems(report: Any) -> list[str]:
+    return [
         f"{p['severity']} {p['ruleId']}: {p['message']} at {_redocly_where(p)}"
         for p in report.get("problems", [])
         if p.get("severity") in {"error", "warn"}
     ]
-    if not problems and result.returncode != 0:
-        problems.append(f"redocly exited {result.returncode}: {result.stderr.strip()[:500]}")
-    return problems
 
 
 def _redocly_where(problem: dict[str, object]) -> str:
@@ -178,34 +163,41 @@ def _redocly_where(problem: dict[str, object]) -> str:
 
 
 def check_spectral(root: Path, spec: Path) -> list[str]:
-    result = _run_tool(
-        root,
-        [
-            str(tool("spectral", root)),
-            "lint",
-            str(spec),
-            "--ruleset",
-            str(root / "lint" / "spectral.yaml"),
-            "--format",
-            "json",
-            "--quiet",
-            "--fail-severity",
-            "warn",
-        ],
-    )
-    try:
-        report = json.loads(result.stdout or "[]")
-    except json.JSONDecodeError:
-        return [
-            f"spectral did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"
-        ]
+    quiet = ("--quiet", "--fail-severity", "warn")
+    return _npm_lint(root, spec, "spectral", "--ruleset", quiet, _spectral_problems, empty="[]")
+
+
+def _spectral_problems(report: Any) -> list[str]:
     # Spectral severities: 0 error, 1 warn, 2 info, 3 hint.
-    problems = [
+    return [
         f"{('error', 'warn')[p['severity']]} {p['code']}: {p['message']} at "
         + "/".join(str(part) for part in p.get("path", []))
         for p in report
         if p.get("severity", 3) <= 1
     ]
+
+
+def _npm_lint(
+    root: Path,
+    spec: Path,
+    name: str,
+    config_option: str,
+    options: tuple[str, ...],
+    read: Callable[[Any], list[str]],
+    *,
+    empty: str,
+) -> list[str]:
+    """Run an npm linter with its config (lint/NAME.yaml) and a JSON report: the problems
+    `read` finds in it, or one line when the tool did not report or failed silently.
+    `empty` stands for an empty stdout (Redocly always reports; a quiet Spectral may not)."""
+    config = root / "lint" / f"{name}.yaml"
+    command = [str(tool(name, root)), "lint", str(spec), config_option, str(config)]
+    result = _run_tool(root, [*command, "--format", "json", *options])
+    try:
+        report = json.loads(result.stdout or empty)
+    except json.JSONDecodeError:
+        return [f"{name} did not report (exit {result.returncode}): {result.stderr.strip()[:500]}"]
+    problems = read(report)
     if not problems and result.returncode != 0:
-        problems.append(f"spectral exited {result.returncode}: {result.stderr.strip()[:500]}")
+        problems.append(f"{name} exited {result.returncode}: {result.stderr.strip()[:500]}")
     return problems

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from citcall_contract.commands import arguments
+
 if TYPE_CHECKING:
     import uvicorn
 
@@ -29,8 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to forward, e.g. http://127.0.0.1:8090/gateway/v3 (your staging gateway); "
         "no user info: clients send their own Authorization",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8091, help="port (default: %(default)s)")
+    arguments.add_bind_address(
+        parser, host="127.0.0.1", port=8091, port_help="port (default: %(default)s)"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -38,10 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder for traffic-*.jsonl (created if its parent exists)",
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--allow-host",
-        action="append",
-        default=[],
         metavar="HOST",
         help="an upstream host that is not loopback (repeatable); nothing else is contacted",
     )

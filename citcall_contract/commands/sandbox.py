@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from citcall_contract.sandbox.config import SandboxConfig
 
+from citcall_contract.commands import arguments
 from citcall_contract.sandbox.defaults import (
     ANSWER_FORM_MODES,
     API_KEY_ENV,
@@ -27,14 +28,14 @@ HELP = "Run the local sandbox gateway (auth, validation, scenarios, OTPs, callba
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
-    parser.add_argument(
-        "--api-key",
-        default=None,
-        help=f"API key to accept (default: ${API_KEY_ENV}, else {DEFAULT_API_KEY!r})",
+    arguments.add_bind_address(
+        parser, host=DEFAULT_HOST, port=DEFAULT_PORT, port_help="default: %(default)s"
     )
-    parser.add_argument("--userid", default=None, help="user ID for Basic auth (default: any)")
+    arguments.add_credentials(
+        parser,
+        api_key_help=f"API key to accept (default: ${API_KEY_ENV}, else {DEFAULT_API_KEY!r})",
+        userid_help="user ID for Basic auth (default: any)",
+    )
     parser.add_argument(
         "--balance", type=int, default=None, help="account balance in IDR (default: unlimited)"
     )
@@ -44,10 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--callback-retries", type=int, default=3, help="extra attempts per callback (default: 3)"
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--allow-callback-host",
-        action="append",
-        default=[],
         metavar="HOST",
         help="also post callbacks to HOST (repeatable; loopback is always allowed)",
     )
@@ -112,10 +112,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="where each field's cycle of forms starts (default: 0)",
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--relax",
-        action="append",
-        default=[],
         metavar="RULE",
         help="turn off one of the sandbox's rules (repeatable; see --rules)",
     )

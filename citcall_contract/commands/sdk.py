@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from citcall_contract.commands import arguments
+
 if TYPE_CHECKING:
     from citcall_contract.publishing.conformance.matrix import LanguageResult
 
@@ -32,13 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="OpenAPI Generator name: go, typescript-fetch, php, python, ...; "
         f"'{ALL}' for the four conformance-tested targets, each in DIR/<generator>",
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write"
-    )
-    parser.add_argument(
+    arguments.add_output_dir(parser, "directory to write")
+    arguments.repeatable(
+        parser,
         "--additional-properties",
-        action="append",
-        default=[],
         metavar="KEY=VALUE[,KEY=VALUE]",
         help="generator options (repeatable), e.g. packageName=citcall",
     )

@@ -28,17 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", required=True, metavar="URL", help="receiver URL (loopback unless allowed)"
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--set",
         dest="assignments",
-        action="append",
-        default=[],
         metavar="FIELD=VALUE",
         help="override a field (repeatable); VALUE is JSON when it parses, else a string",
     )
-    parser.add_argument(
-        "--unset", action="append", default=[], metavar="FIELD", help="leave a field out"
-    )
+    arguments.repeatable(parser, "--unset", metavar="FIELD", help="leave a field out")
     parser.add_argument(
         "--invalid",
         "--force",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from citcall_contract.commands import arguments
 
@@ -22,11 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="receiver URL (loopback unless allowed); {kind} or {alias} in it is replaced "
         "by the webhook's name (missedCallStatus) or alias (missed-call)",
     )
-    parser.add_argument(
+    arguments.repeatable(
+        parser,
         "--kind",
         dest="kinds",
-        action="append",
-        default=[],
         metavar="K",
         help="webhook to check (repeatable; default: all of the spec's)",
     )
@@ -38,12 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="generated valid payloads per kind (default: %(default)s; 0: none)",
     )
     arguments.add_receiver_options(parser, "longest acceptable answer, in seconds")
-    parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
-    parser.add_argument(
+    arguments.add_junit(parser)
+    arguments.repeatable(
+        parser,
         "--trxid",
         dest="trxids",
-        action="append",
-        default=[],
         metavar="[KIND=]ID",
         help="a transaction the receiver knows (repeatable); its valid callbacks must get a 2xx",
     )
