@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from referencing import Registry
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 SPEC_FILENAME = "citcall-v3.yaml"
 #: Base URI under which the document is registered; `#/components/...` refs resolve to it.
 SPEC_URI = "urn:citcall-contract:citcall-v3"
+
+T = TypeVar("T")
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _PACKAGED_SPEC = _PACKAGE_DIR / "openapi" / SPEC_FILENAME
@@ -142,6 +144,16 @@ def pointer(ref: str) -> Any:
         part = raw.replace("~1", "/").replace("~0", "~")
         node = node[int(part)] if isinstance(node, list) else node[part]
     return node
+
+
+def row_named(table: Mapping[str, T], name: str, what: str) -> T:
+    """`table[name]` for a table read from the spec; a KeyError naming `what` and the
+    names the spec does have otherwise, so a typo is fixed from the message alone."""
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise KeyError(f"no {what} {name!r} in the spec (known: {known})") from None
 
 
 def component_schema(name: str) -> Mapping[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from citcall_contract.spec.document import load_spec, pointer, resolve
+from citcall_contract.spec.document import load_spec, pointer, resolve, row_named
 from citcall_contract.spec.validators import validator
 
 if TYPE_CHECKING:
@@ -88,11 +88,7 @@ def operations() -> Mapping[str, Operation]:
 
 
 def operation(operation_id: str) -> Operation:
-    try:
-        return operations()[operation_id]
-    except KeyError:
-        known = ", ".join(sorted(operations()))
-        raise KeyError(f"no operation {operation_id!r} in the spec (known: {known})") from None
+    return row_named(operations(), operation_id, "operation")
 
 
 def operation_for_path(path: str, method: str = "post") -> Operation | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from citcall_contract.spec import load_spec
 from citcall_contract.spec.codes import describe_dial_code
+from citcall_contract.spec.document import row_named
 from citcall_contract.spec.rules import international_msisdn
 
 #: The dial code of "any other valid number": the call is answered.
@@ -192,8 +193,4 @@ def fault_for(msisdn: object) -> Fault | None:
 
 def fault_named(name: str) -> Fault:
     """The fault row called `name`; KeyError naming the known ones otherwise."""
-    try:
-        return faults()[name]
-    except KeyError:
-        known = ", ".join(sorted(faults()))
-        raise KeyError(f"no sandbox fault {name!r} (known: {known})") from None
+    return row_named(faults(), name, "sandbox fault")

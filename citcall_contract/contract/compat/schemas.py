@@ -61,6 +61,22 @@ def _within(inner: Any, outer: Any) -> bool:
     return inner is not None and outer is not None and is_subset(inner, outer)
 
 
+def _added_or_dropped(before: object, after: object) -> Effect | None:
+    """A constraining keyword added narrows, one dropped widens; None when both have one."""
+    if before is None:
+        return Effect.NARROWED
+    if after is None:
+        return Effect.WIDENED
+    return None
+
+
+def _multiple_effect(before: Any, after: Any) -> Effect:
+    """`multipleOf` changed: a divisor of the old step widens, a multiple of it narrows."""
+    if before % after == 0:
+        return Effect.WIDENED
+    return Effect.NARROWED if after % before == 0 else Effect.CHANGED
+
+
 def _enum(schema: Mapping[str, Any]) -> list[Any] | None:
     if "const" in schema:
         return [schema["const"]]
@@ -251,12 +267,7 @@ class SchemaComparer:
             changes.append(SchemaChange(f"{where}/{keyword}", rule, effect, text))
         before, after = old.get("multipleOf"), new.get("multipleOf")
         if before != after:
-            if before is None:
-                effect = Effect.NARROWED
-            elif after is None or (before % after == 0):
-                effect = Effect.WIDENED
-            else:
-                effect = Effect.NARROWED if after % before == 0 else Effect.CHANGED
+            effect = _added_or_dropped(before, after) or _multiple_effect(before, after)
             changes.append(
                 SchemaChange(
                     f"{where}/multipleOf", "multipleOf-changed", effect, f"{before} -> {after}"
@@ -270,12 +281,7 @@ class SchemaComparer:
         changes = []
         before, after = old.get("pattern"), new.get("pattern")
         if before != after:
-            if before is None:
-                effect = Effect.NARROWED
-            elif after is None:
-                effect = Effect.WIDENED
-            else:
-                effect = pattern_effect(str(before), str(after))
+            effect = _added_or_dropped(before, after) or pattern_effect(str(before), str(after))
             changes.append(
                 SchemaChange(
                     f"{where}/pattern",
@@ -286,12 +292,7 @@ class SchemaComparer:
             )
         before, after = old.get("format"), new.get("format")
         if before != after:
-            if before is None:
-                effect = Effect.NARROWED
-            elif after is None:
-                effect = Effect.WIDENED
-            else:
-                effect = Effect.CHANGED
+            effect = _added_or_dropped(before, after) or Effect.CHANGED
             changes.append(
                 SchemaChange(f"{where}/format", "format-changed", effect, f"{before} -> {after}")
             )
