@@ -33,6 +33,21 @@ BASE = "http://127.0.0.1:8090/gateway/v3"
 HEADERS = [{"name": "Authorization", "value": "<redacted>"}]
 
 
+def _sms_answer(text: str, trxid: str, price: object) -> dict:
+    """The gateway's answer to /sms and /smsotp (the price in one of its wire forms)."""
+    return {
+        "rc": 0,
+        "info": "Ok",
+        "sms_count": 1,
+        "senderid": "citcall",
+        "msisdn": "6281234567890",
+        "text": text,
+        "trxid": trxid,
+        "currency": "IDR",
+        "price": price,
+    }
+
+
 def _entry(n: int) -> dict:
     kind = n % 6
     trxid = f"{20260101000000000000000000 + n}"
@@ -47,17 +62,7 @@ def _entry(n: int) -> dict:
         }
     elif kind == 1:
         path, req = "sms", {"msisdn": "6281234567890", "senderid": "citcall", "text": f"Hello {n}"}
-        resp = {
-            "rc": 0,
-            "info": "Ok",
-            "sms_count": 1,
-            "senderid": "citcall",
-            "msisdn": "6281234567890",
-            "text": f"Hello {n}",
-            "trxid": trxid,
-            "currency": "IDR",
-            "price": "450" if n % 100 else {"amount": 450},
-        }
+        resp = _sms_answer(f"Hello {n}", trxid, "450" if n % 100 else {"amount": 450})
     elif kind == 2:
         path, req = (
             "smsotp",
@@ -68,17 +73,7 @@ def _entry(n: int) -> dict:
                 "token": "0000",
             },
         )
-        resp = {
-            "rc": 0,
-            "info": "Ok",
-            "sms_count": 1,
-            "senderid": "citcall",
-            "msisdn": "6281234567890",
-            "text": "Code 0000",
-            "trxid": trxid,
-            "currency": "IDR",
-            "price": 450,
-        }
+        resp = _sms_answer("Code 0000", trxid, 450)
     elif kind == 3:
         path, req = "verify", {"msisdn": "6281234567890", "trxid": trxid, "token": "0000"}
         resp = {"rc": 79, "info": "Invalid token"} if n % 50 else {"rc": 55}
