@@ -287,22 +287,17 @@ def _loopback(server_url: str, **options: Any) -> Citcall:
     return Citcall(API_KEY, base_url=server_url, retry=NO_WAIT, **options)
 
 
-def test_an_endless_body_stops_at_the_size_cap():
-    with hostile_server(endless_body) as server:
+@pytest.mark.parametrize(
+    "handler", [endless_body, huge_declared_body], ids=["endless", "huge-declared"]
+)
+def test_an_oversized_body_stops_at_the_size_cap(handler):
+    with hostile_server(handler) as server:
         with _loopback(server.base_url) as client, pytest.raises(CitcallResponseError) as caught:
             _miscall(client)
         assert server.requests == 1
     assert "larger than" in str(caught.value)
-    assert isinstance(caught.value, CitcallOutcomeUnknownError)
-
-
-def test_a_huge_declared_body_stops_at_the_size_cap():
-    with hostile_server(huge_declared_body) as server:
-        with _loopback(server.base_url) as client, pytest.raises(CitcallResponseError) as caught:
-            _miscall(client)
-        assert server.requests == 1
-    assert "larger than" in str(caught.value)
-    assert server.bytes_sent < 50_000_000
+    assert isinstance(caught.value, CitcallOutcomeUnknownError)  # it may have been processed
+    assert server.bytes_sent < 50_000_000  # the client hung up: the rest was never sent
 
 
 def test_a_trickling_body_ends_at_the_call_deadline_not_per_read():

@@ -21,6 +21,7 @@ from citcall_contract.core.delivery import (
     deliver,
     url_client,
 )
+from tests.serving import serve_in_background
 
 RELEASE = threading.Event()
 
@@ -109,12 +110,9 @@ class _Handler(BaseHTTPRequestHandler):
 def server_url() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    RELEASE.set()
-    server.shutdown()
-    server.server_close()
+    with serve_in_background(server) as url:
+        yield url
+        RELEASE.set()
 
 
 def test_interfaces_are_told_apart() -> None:

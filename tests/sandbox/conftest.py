@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +12,7 @@ import httpx
 import pytest
 
 from citcall_contract.sandbox import SandboxConfig, create_app
+from tests.serving import serve_in_background
 
 from .sandbox_support import API_KEY, FakeClock, Receiver, Sandbox
 
@@ -59,10 +59,5 @@ def receiver() -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     box["r"] = Receiver(url=f"http://127.0.0.1:{server.server_port}/hook")
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
+    with serve_in_background(server, poll_interval=0.02):
         yield box["r"]
-    finally:
-        server.shutdown()
-        server.server_close()

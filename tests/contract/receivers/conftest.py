@@ -7,6 +7,8 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
+from tests.serving import serve_in_background
+
 from . import receivers
 
 
@@ -21,15 +23,11 @@ def _fresh_receivers() -> Iterator[None]:
 @contextmanager
 def serving(app) -> Iterator[str]:
     """A WSGI app on a free loopback port (werkzeug, threaded); yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        receivers.RELEASE.set()
-        server.shutdown()
-        server.server_close()
+    with serve_in_background(make_server("127.0.0.1", 0, app, threaded=True)) as url:
+        try:
+            yield url
+        finally:
+            receivers.RELEASE.set()
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from citcall_contract import spec
 from citcall_contract.cli import main
 from citcall_contract.contract.verify.estimate import estimate, unit_price
 from citcall_contract.contract.verify.results import Settings
+from tests.serving import serve_in_background
 
 
 @contextmanager
@@ -52,13 +52,8 @@ def hostile_server(mode: str) -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v3"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_background(server) as url:
+        yield f"{url}/v3"
 
 
 def _verify(url: str, *extra: str, timeout: str = "0.5") -> list[str]:

@@ -4,7 +4,6 @@ on a loopback port as a static host would serve it, and one driven Chromium to r
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from citcall_contract.cli import main
+from tests.serving import serve_in_background
 
 from .driver import Browser, running_browser
 
@@ -33,14 +33,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def served(site: Path) -> Iterator[str]:
     """The site's address on 127.0.0.1 (ends with `/`)."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_background(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +40,8 @@ from citcall_contract.publishing.conformance.targets import (
 from citcall_contract.publishing.reference_docs import docs_input
 from citcall_contract.sandbox import SandboxConfig, SandboxServer
 from citcall_contract.spec.rules import missed_call_otp
-from tests.publishing.sdk.sdk_support import missing, require
+from tests.processes import output_of
+from tests.publishing.sdk.sdk_support import missing, require, typescript_tools
 
 pytestmark = pytest.mark.sdk
 
@@ -65,17 +65,7 @@ def local_env(**extra: str) -> dict[str, str]:
 
 
 def run(command: list[str], cwd: Path, **env: str) -> str:
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        env=local_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return output_of(command, cwd=cwd, env=local_env(**env), timeout=300)
 
 
 # --- the sandbox and the samples ---------------------------------------------------------------
@@ -128,13 +118,7 @@ def typescript_programs(
     sdks: Mapping[str, Path], sdk_root: Path, samples: Mapping[tuple[str, str], str]
 ) -> dict[str, list[str]]:
     """Compile the SDK and every TypeScript sample with one `tsc`; operationId -> node command."""
-    from citcall_contract.publishing.npm_tools import NpmToolMissing, tool
-
-    try:
-        tsc = tool("tsc")
-    except NpmToolMissing as exc:
-        missing(str(exc))
-    node = require("node", "Node.js is not installed (tsc and the samples run on it)")
+    tsc, node = typescript_tools("Node.js is not installed (tsc and the samples run on it)")
     sdk = sdks["typescript-fetch"]
     work = sdk_root / "typescript"
     out = sdk_root / "typescript-build"

@@ -14,7 +14,6 @@ import importlib.metadata
 import io
 import os
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
@@ -26,6 +25,7 @@ from packaging.utils import canonicalize_name
 
 from citcall_contract.cli import build_parser
 from tests import REPO
+from tests.processes import run_program
 
 from .doc_blocks import PYTHON, SHELL, Block, all_blocks, pages, to_run
 
@@ -118,25 +118,12 @@ def pytest_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[s
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(folder),
-            f"--junitxml={report}",
-            str(folder),
-        ],
+    pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = run_program(
+        [*pytest_command, "--rootdir", str(folder), f"--junitxml={report}", str(folder)],
         cwd=folder,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
     outcomes: dict[str, dict[str, str]] = defaultdict(dict)
     if report.is_file():
@@ -175,14 +162,8 @@ def test_shell_example_runs(block: Block, tmp_path: Path) -> None:
             server = stack.enter_context(SandboxServer(SandboxConfig(), host="127.0.0.1", port=0))
             script = script.replace(SANDBOX_ADDRESS, server.base_url.split("//", 1)[1])
             assert script != block.code
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+        result = run_program(
+            ["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env=env, timeout=300
         )
     assert result.returncode == 0, f"{block.id}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
 

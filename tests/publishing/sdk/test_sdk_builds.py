@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,10 +23,10 @@ from citcall_contract.publishing.conformance.targets import (
     declare_local_go,
     go_env,
 )
-from citcall_contract.publishing.npm_tools import NpmToolMissing, tool
 from citcall_contract.spec import codes
+from tests.processes import output_of, run_program
 
-from .sdk_support import missing, require
+from .sdk_support import require, typescript_tools
 
 pytestmark = pytest.mark.sdk
 
@@ -39,17 +38,7 @@ def snake(name: str) -> str:
 
 
 def run(command: list[str], cwd: Path, **env: str) -> str:
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return output_of(command, cwd=cwd, env={**os.environ, **env}, timeout=600)
 
 
 def test_unknown_generator_is_refused_by_name(tmp_path, capsys) -> None:
@@ -65,11 +54,7 @@ def test_unknown_generator_is_refused_by_name(tmp_path, capsys) -> None:
 
 
 def test_typescript_fetch_compiles_and_has_the_rc_enum(sdks: dict[str, Path], tmp_path) -> None:
-    try:
-        tsc = tool("tsc")
-    except NpmToolMissing as exc:
-        missing(str(exc))
-    node = require("node", "Node.js is not installed (tsc runs on it)")
+    tsc, node = typescript_tools("Node.js is not installed (tsc runs on it)")
     out = sdks["typescript-fetch"]
     build = tmp_path / "js"
     config = {
@@ -175,14 +160,11 @@ for op_id, (method, model, examples) in operations.items():
     parsed[op_id] = {"method": method in methods, "examples": [parse(cls, e) for e in examples]}
 print(json.dumps({"rc": {m.name: m.value for m in ResponseCode}, "operations": parsed}))
 """
-    result = subprocess.run(
+    result = run_program(
         [sys.executable, "-c", script, json.dumps(operations)],
         cwd=out,
         env={**os.environ, "PYTHONPATH": str(out)},
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
