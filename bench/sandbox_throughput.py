@@ -1,14 +1,29 @@
-"""Sandbox throughput against Prism, and a soak run, with wrk as the load generator.
+"""Sandbox throughput against a bare Starlette route, raw ASGI and Prism, with wrk.
 
-    python bench/sandbox_throughput.py                 # sandbox vs prism mock, same load
+    python bench/sandbox_throughput.py                 # the four side by side, POST /sms
+    python bench/sandbox_throughput.py --mix           # rotate over /asynccall, /sms, /smsotp
     python bench/sandbox_throughput.py --soak 60       # 60 s with bad requests mixed in
 
-Both servers run one process on loopback with request validation on (the sandbox
-always validates; `prism mock` validates requests against the same spec by default).
-The same wrk Lua script (POSTs rotating over /asynccall, /sms and /smsotp) drives both
-in alternating rounds in this run (the median round of each is compared, so a burst
-of other work on a shared machine does not decide the ratio). The goal is a sandbox
-at least 4x Prism's req/s.
+Four servers, one process each on loopback, driven by the same `wrk -t1 -c16` load
+(POST /sms with a valid body and the API key) in alternating rounds of one run; the
+median round of each is compared, so a burst of other work on a shared machine does not
+decide a ratio:
+
+- raw ASGI: an app that reads the body and sends a fixed JSON answer, no framework;
+- bare Starlette: one `Route` whose endpoint reads the body and returns a fixed JSON
+  answer (what the sandbox would be with no checks at all);
+- the sandbox (`citcall-contract sandbox`): auth, validation, scenarios, faults,
+  billing, state and request records, as served;
+- Prism (`prism mock`, npm), which validates requests against the same spec.
+
+The raw and bare apps run with the sandbox's uvicorn settings
+(`sandbox.server.uvicorn_config`: keep-alive, lifespan, logging, no access log, no proxy
+headers) and uvicorn's own HTTP protocol. The sandbox's protocol is the sandbox's code
+(head limits and time-outs, the connection cap, fault drops, one write per answer), so
+it is measured as part of the sandbox; one more row, "bare (sb proto)", serves
+the bare route on it too, to show the app's cost alone. Goal: the sandbox at 0.6x or
+more of the bare route (exit 1 below it). Each round also reads the server's CPU time
+per request, a figure that other load on a shared machine moves much less than req/s.
 
 The soak run sends a share of bad requests (malformed JSON, bad auth, wrong method,
 invalid fields, forced rcs, callbacks to a closed port) and samples the sandbox's RSS;
@@ -31,11 +46,21 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "openapi" / "citcall-v3.yaml"
 API_KEY = "bench-key"
 
+SMS_REQUEST = (
+    "/sms",
+    '{"msisdn":"6281234567890","senderid":"citcall","text":"Hello World!"}',
+)
+#: What the raw and bare apps answer: the size and shape of the sandbox's /sms answer.
+FIXED_ANSWER = (
+    b'{"rc":0,"info":"Ok","sms_count":1,"senderid":"citcall","msisdn":"6281234567890",'
+    b'"text":"Hello World!","trxid":"20250101000000000000000001","currency":"IDR","price":"450"}'
+)
 GOOD_REQUESTS = [
     ("/asynccall", '{"msisdn":"6281234567890","gateway":0}'),
     ("/sms", '{"msisdn":"6281234567890","senderid":"citcall","text":"Hello World!"}'),
@@ -98,8 +123,9 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def write_lua(directory: Path, bad_share: float) -> Path:
-    entries = [("POST", path, body, True) for path, body in GOOD_REQUESTS]
+def write_lua(directory: Path, bad_share: float, mix: bool = True) -> Path:
+    good = GOOD_REQUESTS if mix or bad_share > 0 else [SMS_REQUEST]
+    entries = [("POST", path, body, True) for path, body in good]
     if bad_share > 0:
         # Every bad request once, and enough good rounds for the requested share.
         rounds = max(1, round(len(BAD_REQUESTS) * (1 - bad_share) / (bad_share * len(entries))))
@@ -171,6 +197,11 @@ def sandbox_command(port: int) -> list[str]:
     ]
 
 
+def baseline_command(port: int, app: str) -> list[str]:
+    """This script, serving one of the baseline apps (`--serve`)."""
+    return [sys.executable, str(Path(__file__).resolve()), "--serve", app, "--port", str(port)]
+
+
 def prism_command(port: int, directory: Path) -> list[str]:
     from citcall_contract.publishing.npm_tools import tool
 
@@ -179,6 +210,65 @@ def prism_command(port: int, directory: Path) -> list[str]:
     spec = directory / SPEC.name
     shutil.copyfile(SPEC, spec)
     return [str(tool("prism")), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)]
+
+
+# Baseline apps -------------------------------------------------------------------------
+
+
+async def raw_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Reads the body and answers FIXED_ANSWER: uvicorn's own cost, no framework."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        message = await receive()
+        more = message.get("more_body", False)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(FIXED_ANSWER)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": FIXED_ANSWER})
+
+
+def bare_starlette() -> Any:
+    """One Starlette route that reads the body and returns FIXED_ANSWER as JSON."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def sms(request: Request) -> Response:
+        await request.body()
+        return Response(FIXED_ANSWER, media_type="application/json")
+
+    return Starlette(routes=[Route("/sms", sms, methods=["POST"])])
+
+
+def serve_baseline(app_name: str, port: int) -> int:
+    """Serve a baseline app with the sandbox's uvicorn settings: with uvicorn's own HTTP
+    protocol, or with the sandbox's (`-sandbox-protocol`)."""
+    import uvicorn
+
+    from citcall_contract.sandbox.config import SandboxConfig
+    from citcall_contract.sandbox.server import uvicorn_config
+
+    app = raw_asgi if app_name == "raw" else bare_starlette()
+    http = None if app_name.endswith("-sandbox-protocol") else "auto"
+    settings = uvicorn_config(app, SandboxConfig(api_key=API_KEY), port=port, http=http)
+    uvicorn.Server(settings).run()
+    return 0
+
+
+# Load and results ----------------------------------------------------------------------
 
 
 def run_wrk(url: str, script: Path, duration: int, connections: int) -> str:
@@ -198,27 +288,56 @@ def run_wrk(url: str, script: Path, duration: int, connections: int) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+#: The bare route served on the sandbox's own HTTP protocol.
+PROTOCOL_ROW = "bare (sb proto)"
+
+
+def _percentile_ms(output: str, percent: int) -> float:
+    found = re.search(rf"^\s+{percent}%\s+([0-9.]+)(us|ms|s)\b", output, re.MULTILINE)
+    return float(found.group(1)) * _MS[found.group(2)] if found else float("nan")
+
+
 def parse_wrk(output: str) -> dict[str, float]:
-    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
-    p99_match = re.search(r"99%\s+([0-9.]+)(us|ms|s)\b", output)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    p99 = float(p99_match.group(1)) * scale[p99_match.group(2)] if p99_match else float("nan")
+    rps = re.search(r"Requests/sec:\s+([0-9.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"SERVER_ERRORS (\d+)", output)
     socket_errors = re.search(r"Socket errors:.*", output)
+    total = re.search(r"(\d+) requests in", output)
     return {
-        "rps": rps,
-        "p99_ms": p99,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "requests": float(total.group(1)) if total else 0.0,
+        "p50_ms": _percentile_ms(output, 50),
+        "p99_ms": _percentile_ms(output, 99),
         "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
         "server_errors": float(errors.group(1)) if errors else 0.0,
         "socket_errors": 1.0 if socket_errors else 0.0,
     }
 
 
-def show(name: str, result: dict[str, float]) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url: str, script: Path, args: argparse.Namespace, pid: int) -> dict[str, float]:
+    """One wrk round, with the server's CPU time per request: on a busy machine req/s
+    moves with the other work, CPU per request much less."""
+    before = cpu_seconds(pid)
+    result = parse_wrk(run_wrk(url, script, args.duration, args.connections))
+    used = cpu_seconds(pid) - before
+    result["cpu_us"] = used / result["requests"] * 1e6 if result["requests"] else float("nan")
+    return result
+
+
+def show(name: str, result: dict[str, float], baseline: dict[str, float] | None = None) -> None:
+    ratio = f"{result['rps'] / baseline['rps']:5.2f}x" if baseline else " " * 6
+    cpu = result.get("cpu_us", float("nan"))
     print(
-        f"{name:8s} {result['rps']:10.0f} req/s   p99 {result['p99_ms']:8.2f} ms   "
-        f"non-2xx {int(result['non_2xx'])}",
+        f"{name:16s} {result['rps']:8.0f} req/s {ratio}  p50 {result['p50_ms']:6.2f} ms"
+        f"  p99 {result['p99_ms']:6.2f} ms  server CPU {cpu:6.1f} us/req"
+        f"  non-2xx {int(result['non_2xx'])}",
         flush=True,
     )
 
@@ -270,36 +389,58 @@ def soak(args: argparse.Namespace, directory: Path) -> int:
 
 
 def compare(args: argparse.Namespace, directory: Path) -> int:
-    script = write_lua(directory, 0.0)
-    sandbox_port, prism_port = free_port(), free_port()
+    script = write_lua(directory, 0.0, mix=args.mix)
+    what = "POST /asynccall, /sms, /smsotp" if args.mix else "POST /sms"
     print(
         f"wrk -t1 -c{args.connections} -d{args.duration}s x {args.rounds} rounds, alternating; "
-        "POST /asynccall, /sms, /smsotp"
+        f"{what}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
     )
-    rounds: dict[str, list[dict[str, float]]] = {"sandbox": [], "prism": []}
-    with (
-        serving(sandbox_command(sandbox_port), sandbox_port),
-        serving(prism_command(prism_port, directory), prism_port),
-    ):
-        urls = {
-            "sandbox": f"http://127.0.0.1:{sandbox_port}",
-            "prism": f"http://127.0.0.1:{prism_port}",
+    commands: dict[str, list[str]] = {}
+    ports: dict[str, int] = {}
+    for name in ("raw ASGI", "bare", PROTOCOL_ROW, "sandbox", "prism"):
+        ports[name] = free_port()
+    commands["raw ASGI"] = baseline_command(ports["raw ASGI"], "raw")
+    commands["bare"] = baseline_command(ports["bare"], "bare")
+    commands[PROTOCOL_ROW] = baseline_command(ports[PROTOCOL_ROW], "bare-sandbox-protocol")
+    commands["sandbox"] = sandbox_command(ports["sandbox"])
+    try:
+        commands["prism"] = prism_command(ports["prism"], directory)
+    except (LookupError, OSError, RuntimeError) as exc:
+        print(f"prism: not available ({exc}); compared without it")
+    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    with contextlib.ExitStack() as stack:
+        pids = {
+            name: stack.enter_context(serving(command, ports[name])).pid
+            for name, command in commands.items()
         }
+        urls = {name: f"http://127.0.0.1:{ports[name]}" for name in commands}
         for url in urls.values():
             run_wrk(url, script, args.warmup, args.connections)
         for number in range(1, args.rounds + 1):
             for name, url in urls.items():
-                result = parse_wrk(run_wrk(url, script, args.duration, args.connections))
+                result = measure(url, script, args, pids[name])
                 rounds[name].append(result)
-                show(f"{name}#{number}", result)
-    sandbox, prism = median_result(rounds["sandbox"]), median_result(rounds["prism"])
-    ratio = sandbox["rps"] / prism["rps"]
-    print("median round:")
-    show("sandbox", sandbox)
-    show("prism", prism)
-    print(f"ratio    {ratio:10.2f} x (goal >= {args.goal:g}x)")
-    print(f"p99      sandbox {sandbox['p99_ms']:.2f} ms, prism {prism['p99_ms']:.2f} ms")
-    return 0 if ratio >= args.goal else 1
+                show(f"{name} #{number}", result)
+    median = {name: median_result(results) for name, results in rounds.items()}
+    bare = median["bare"]
+    load = os.getloadavg()[0]
+    print(f"median round (x: req/s over the bare Starlette route's; load average {load:.2f}):")
+    for name, result in median.items():
+        show(name, result, bare)
+    sandbox = median["sandbox"]["rps"]
+    ratio = sandbox / bare["rps"]
+    print(f"sandbox / bare Starlette   {ratio:5.2f}x   (goal >= {args.goal:g}x)")
+    cpu = bare["cpu_us"] / median["sandbox"]["cpu_us"]
+    print(f"  by server CPU per request  {cpu:5.2f}x   (less sensitive to other load)")
+    print(f"sandbox / raw ASGI         {sandbox / median['raw ASGI']['rps']:5.2f}x")
+    same = sandbox / median[PROTOCOL_ROW]["rps"]
+    print(f"sandbox / {PROTOCOL_ROW}  {same:5.2f}x   (the app alone: both on its protocol)")
+    if "prism" in median:
+        print(f"sandbox / prism            {sandbox / median['prism']['rps']:5.2f}x")
+    failed = any(r["non_2xx"] or r["socket_errors"] for r in median.values())
+    if failed:
+        print("some server answered non-2xx or lost connections: see non-2xx above")
+    return 0 if ratio >= args.goal and not failed else 1
 
 
 def main() -> int:
@@ -307,11 +448,18 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per server")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before measuring")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--goal", type=float, default=4.0, help="required sandbox/prism ratio")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--goal", type=float, default=0.6, help="required sandbox/bare ratio")
+    parser.add_argument("--mix", action="store_true", help="rotate over three operations")
     parser.add_argument("--soak", type=int, default=0, metavar="SECONDS", help="run a soak instead")
     parser.add_argument("--bad-share", type=float, default=0.3, help="share of bad requests (soak)")
+    parser.add_argument(
+        "--serve", choices=("raw", "bare", "bare-sandbox-protocol"), help=argparse.SUPPRESS
+    )  # internal: one baseline server
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return serve_baseline(args.serve, args.port)
     with tempfile.TemporaryDirectory(prefix="citcall-bench-") as tmp:
         if args.soak:
             return soak(args, Path(tmp))

@@ -119,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
     config = SandboxConfig(**config_kwargs)
     # Malformed probes make uvicorn log warnings; the summary reports what matters.
     with SandboxServer(config, log_level="error") as server:
-        target = Target(server.base_url, Credentials(config.api_key, config.userid))
+        credentials = Credentials(config.api_key, config.userid)
+        # Our own sandbox bounds its answers itself: no relay in between.
+        target = Target(server.base_url, credentials, bounded=True)
         return _verify(target, settings, args.junit)
 
 
@@ -137,7 +139,7 @@ def _verify(target: Target, settings: Settings, junit: Path | None) -> int:
     out.write(estimate(settings).describe() + "\n")
     out.flush()
     printer = report.ProgressPrinter(out)
-    with _scratch_hypothesis_home():
+    with _hypothesis_home():
         result: RunResult = run_suite(target, settings, on_progress=printer)
     printer.finish()
     report.write_summary(result, out, secrets)
@@ -155,14 +157,36 @@ def _refuse(message: str) -> int:
 
 
 @contextlib.contextmanager
-def _scratch_hypothesis_home() -> Iterator[None]:
-    """Hypothesis caches in ./.hypothesis; checking a server leaves nothing behind."""
+def _hypothesis_home() -> Iterator[None]:
+    """Hypothesis keeps its files in ./.hypothesis; a run keeps them in the user's cache.
+
+    Checking a server leaves nothing in the working directory, and there is no example
+    database. What Hypothesis stores is its Unicode tables (which characters a codec can
+    encode, by category), about 2 s of work that a fresh directory would repeat on every
+    run; without a writable cache directory, a scratch one is used.
+    """
     from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 
     previous = storage_directory(intent_to_write=False).home_directory
-    with tempfile.TemporaryDirectory(prefix="citcall-verify-") as home:
+    with contextlib.ExitStack() as stack:
+        home = _cache_directory()
+        if home is None:
+            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="citcall-verify-")))
         set_hypothesis_home_dir(home)
         try:
             yield
         finally:
             set_hypothesis_home_dir(previous)
+
+
+def _cache_directory() -> Path | None:
+    """`$XDG_CACHE_HOME/citcall-contract/hypothesis` (default `~/.cache`), if it can be made."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or "")
+    try:
+        if not base.is_absolute():  # unset, or relative (which the XDG rules say to ignore)
+            base = Path.home() / ".cache"
+        home = base / "citcall-contract" / "hypothesis"
+        home.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # no home directory, or not writable
+        return None
+    return home if os.access(home, os.W_OK) else None

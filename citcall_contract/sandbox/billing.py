@@ -18,6 +18,7 @@ _GSM7_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM7 = _GSM7_BASIC | _GSM7_EXTENSION
 
 
 @functools.cache
@@ -28,14 +29,14 @@ def _part_sizes() -> Mapping[str, tuple[int, int]]:
 
 def sms_encoding(text: str) -> str:
     """`gsm7` when every character is in the GSM alphabet, else `ucs2`."""
-    if all(ch in _GSM7_BASIC or ch in _GSM7_EXTENSION for ch in text):
-        return "gsm7"
-    return "ucs2"
+    return "gsm7" if _GSM7.issuperset(text) else "ucs2"  # set operations: once per send
 
 
 def sms_units(text: str, encoding: str) -> int:
     """Length in the encoding's units: septets for GSM-7, UTF-16 code units for UCS-2."""
     if encoding == "gsm7":
+        if _GSM7_EXTENSION.isdisjoint(text):
+            return len(text)
         return len(text) + sum(1 for ch in text if ch in _GSM7_EXTENSION)
     return len(text.encode("utf-16-le")) // 2
 

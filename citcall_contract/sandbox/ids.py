@@ -24,12 +24,17 @@ class IdFactory:
     def __init__(self, rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()  # noqa: S311  (test data, not secrets)
         self._sequence = itertools.count(self._rng.randrange(_SEQUENCE_MODULUS))
+        self._second = -1
+        self._stamp = ""
 
     def trxid(self) -> str:
         now = time.time()
-        stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now))
+        second = int(now)
+        if second != self._second:  # formatted once a second, not once a request
+            self._second = second
+            self._stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(second))
         millis = int(now * 1000) % 1000
-        return f"{stamp}{millis:03d}{next(self._sequence) % _SEQUENCE_MODULUS:09d}"
+        return f"{self._stamp}{millis:03d}{next(self._sequence) % _SEQUENCE_MODULUS:09d}"
 
     def otp(self) -> str:
         digits = otp_digits()

@@ -42,11 +42,16 @@ def _msisdn_key(msisdn: str | None) -> str | None:
     return None if msisdn is None else international_msisdn(msisdn.strip()[:_MAX_MSISDN])
 
 
+#: A record as kept: RequestRecord's fields, the msisdn as received (trimmed). A tuple
+#: costs a fraction of a frozen dataclass on every request; records are made when read.
+_Row = tuple[int, str, str, "str | None", "str | None", bool, "int | None", "str | None"]
+
+
 class RequestLog:
     """The last `capacity` requests; read from other threads (SandboxServer), hence the lock."""
 
     def __init__(self, capacity: int) -> None:
-        self._items: deque[RequestRecord] = deque(maxlen=capacity)
+        self._items: deque[_Row] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
@@ -60,14 +65,13 @@ class RequestLog:
         processed: bool,
         rc: int | None,
         trxid: str | None,
-    ) -> RequestRecord:
-        key = _msisdn_key(msisdn) if isinstance(msisdn, str) else None
+    ) -> int:
+        """Keep one request; its id (1 for the first since the app started)."""
+        received = msisdn.strip()[:_MAX_MSISDN] if isinstance(msisdn, str) else None
         with self._lock:
-            record = RequestRecord(
-                next(self._ids), operation, path, key, fault, processed, rc, trxid
-            )
-            self._items.append(record)
-        return record
+            number = next(self._ids)
+            self._items.append((number, operation, path, received, fault, processed, rc, trxid))
+        return number
 
     def snapshot(
         self,
@@ -79,10 +83,14 @@ class RequestLog:
         """Records, oldest first; `operation` is an operationId or a path (`motp`, `/motp`)."""
         key = _msisdn_key(msisdn)
         with self._lock:
-            items = list(self._items)
+            rows = list(self._items)
+        records = (
+            RequestRecord(number, op, path, _msisdn_key(received), fault, processed, rc, trxid)
+            for number, op, path, received, fault, processed, rc, trxid in rows
+        )
         return [
             r.to_json()
-            for r in items
+            for r in records
             if (key is None or r.msisdn == key)
             and (operation is None or operation in {r.operation, r.path, r.path.lstrip("/")})
             and (r.processed or not processed_only)

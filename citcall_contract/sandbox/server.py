@@ -6,6 +6,7 @@ once) and runs uvicorn with the sandbox's own protocol and limits (`uvicorn_conf
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -29,23 +30,30 @@ def uvicorn_config(
     port: int = 0,
     log_level: str = "warning",
     access_log: bool = False,
+    http: type[asyncio.Protocol] | str | None = None,
 ) -> uvicorn.Config:
     """uvicorn settings of the sandbox (SandboxServer and the command): its protocol, which
     can drop connections for faults and enforces the head size and time-out and the
-    connection cap, and the idle keep-alive time-out."""
+    connection cap, and the idle keep-alive time-out.
+
+    No proxy headers: nothing stands in front of the sandbox, and uvicorn would otherwise
+    let any local client rewrite its address and scheme with `X-Forwarded-*`. `http`
+    replaces the protocol (bench/sandbox_throughput.py serves its baselines with uvicorn's
+    own and these settings otherwise)."""
     from citcall_contract.sandbox.protocol import protocol_class
 
     return uvicorn.Config(
         app,
         host=host,
         port=port,
-        http=protocol_class(config),
+        http=protocol_class(config) if http is None else http,
         lifespan="on",
         log_level=log_level,
         access_log=access_log,
         timeout_keep_alive=config.keep_alive_timeout,  # type: ignore[arg-type]  # float works
         timeout_graceful_shutdown=SHUTDOWN_GRACE,
         h11_max_incomplete_event_size=config.max_header_bytes,
+        proxy_headers=False,
     )
 
 

@@ -78,17 +78,17 @@ def lone_surrogate_at(value: Any) -> str | None:
 def parse_json_object(raw: bytes) -> dict[str, Any] | Rejection:
     """The body as a JSON object, or INVALID_JSON_FORMAT (not JSON, not UTF-8, not an
     object, or a string with a lone surrogate, which no UTF-8 answer could echo)."""
-    invalid = rc_named("INVALID_JSON_FORMAT")
     try:
         body = strict_json.loads(raw)
     except ValueError:
-        return Rejection(invalid)
+        return Rejection(rc_named("INVALID_JSON_FORMAT"))
     if not isinstance(body, dict):
-        return Rejection(invalid, "the body must be a JSON object")
-    if _SURROGATE_ESCAPE.search(raw):
+        return Rejection(rc_named("INVALID_JSON_FORMAT"), "the body must be a JSON object")
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):  # `in` first: most bodies have no escape
         where = lone_surrogate_at(body)
         if where is not None:
-            return Rejection(invalid, f"{where} holds a lone UTF-16 surrogate (not Unicode)")
+            detail = f"{where} holds a lone UTF-16 surrogate (not Unicode)"
+            return Rejection(rc_named("INVALID_JSON_FORMAT"), detail)
     return body
 
 

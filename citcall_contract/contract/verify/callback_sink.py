@@ -126,6 +126,9 @@ class CallbackReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             timeout = READ_TIMEOUT  # a sender that stalls is cut off, not waited for
+            # Keep-alive: a sender posts its callbacks over one connection (and one thread
+            # here) instead of a new connection and thread for each.
+            protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
                 kind = self.path.strip("/").split("?")[0]

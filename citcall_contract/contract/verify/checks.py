@@ -119,6 +119,9 @@ def _sent_body_is_valid(case: Any) -> bool:
     operation = spec_operation(case)
     if operation is None or not isinstance(case.body, dict):
         return False
+    # jsonschema-rs first: it only ever says "valid" when the spec's validator would.
+    if spec.surely_valid(operation.request_schema_ref(), case.body):
+        return True
     return bool(operation.request_validator().is_valid(case.body))
 
 
@@ -354,7 +357,10 @@ def success_body_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
     rc = response_rc(response)
     if rc is None or not codes.is_success(rc):
         return None
-    errors = sorted(operation.response_validator().iter_errors(response.json()), key=str)
+    body = response.json()
+    if spec.surely_valid(operation.response_schema_ref(), body):
+        return None  # jsonschema-rs: a fast "valid", never wider than the spec's validator
+    errors = sorted(operation.response_validator().iter_errors(body), key=str)
     if errors:
         lines = [f"`{error_location(e)}`: {e.message}" for e in errors]
         raise AssertionError(

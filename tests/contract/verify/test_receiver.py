@@ -40,6 +40,21 @@ def test_valid_callbacks_pass_and_broken_ones_are_explained():
     assert caught[0].trxid == good["trxid"]
 
 
+def test_a_sender_posts_many_callbacks_over_one_connection():
+    good = _example("smsStatus")
+    with CallbackReceiver() as receiver, httpx.Client() as client:
+        ports = set()
+        for number in range(3):
+            answer = client.post(receiver.url_for("smsStatus"), json={**good, "trxid": str(number)})
+            assert answer.status_code == 200
+            assert answer.http_version == "HTTP/1.1"
+            assert answer.headers.get("connection") != "close"
+            ports.add(answer.extensions["network_stream"].get_extra_info("client_addr")[1])
+        caught = receiver.wait_for({"0", "1", "2"}, timeout=5)
+    assert len(ports) == 1  # one kept-alive connection
+    assert [c.problem for c in caught] == [None, None, None]
+
+
 def test_deeply_nested_json_is_a_problem_not_a_crash():
     """Hostile JSON goes through parse_callback's guards (no RecursionError in the thread)."""
     with CallbackReceiver() as receiver:
