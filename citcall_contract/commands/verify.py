@@ -36,12 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="server to check, e.g. http://127.0.0.1:8090/gateway/v3 "
         "(default: start the embedded sandbox on a free loopback port)",
     )
-    parser.add_argument(
-        "--api-key",
-        default=None,
-        help=f"API key to authenticate with (default: ${API_KEY_ENV}, else the sandbox's key)",
+    arguments.add_credentials(
+        parser,
+        api_key_help="API key to authenticate with "
+        f"(default: ${API_KEY_ENV}, else the sandbox's key)",
+        userid_help="user ID: also check Basic auth",
     )
-    parser.add_argument("--userid", default=None, help="user ID: also check Basic auth")
     parser.add_argument(
         "--max-examples",
         type=arguments.positive_int,
@@ -49,28 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="generated examples per operation in the fuzzing phase (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed for reproducible runs")
-    parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="write JUnit XML")
-    parser.add_argument(
-        "--timeout",
-        type=arguments.positive_float,
-        default=REQUEST_TIMEOUT,
-        metavar="SECONDS",
-        help="per request: the whole answer must arrive within this time (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-time",
-        type=arguments.positive_float,
-        default=MAX_TIME,
-        metavar="SECONDS",
-        help="the whole run stops after this time and fails (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-response-bytes",
-        type=arguments.positive_int,
-        default=MAX_RESPONSE_BYTES,
-        metavar="BYTES",
-        help="a larger answer is cut off and fails the run (default: %(default)s)",
-    )
+    arguments.add_junit(parser)
+    bounds = (
+        ("--timeout", arguments.positive_float, REQUEST_TIMEOUT, "SECONDS",
+         "per request: the whole answer must arrive within this time"),
+        ("--max-time", arguments.positive_float, MAX_TIME, "SECONDS",
+         "the whole run stops after this time and fails"),
+        ("--max-response-bytes", arguments.positive_int, MAX_RESPONSE_BYTES, "BYTES",
+         "a larger answer is cut off and fails the run"),
+    )  # fmt: skip
+    for flag, kind, default, metavar, text in bounds:
+        parser.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{text} (default: %(default)s)"
+        )
     parser.add_argument(
         "--allow-billed",
         action="store_true",
