@@ -189,13 +189,14 @@ def _installed_from_a_wheel() -> bool:
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        (["lint"], "source tree"),
-        (["generate", "--check"], "source tree"),
-        (["docs", "-o", "site"], "redocly"),
+        (["lint"], ("source tree",)),
+        (["generate", "--check"], ("source tree",)),
+        # The site is built in a checkout; without the `docs` extra that is said first.
+        (["docs", "-o", "site"], ("source tree", "'docs' extra")),
     ],
 )
 def test_source_tree_commands_say_why_in_one_line(
-    command: list[str], expected: str, tmp_path: Path
+    command: list[str], expected: tuple[str, ...], tmp_path: Path
 ) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "citcall_contract", *command],
@@ -209,5 +210,5 @@ def test_source_tree_commands_say_why_in_one_line(
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert expected in lines[0]
+    assert any(reason in lines[0] for reason in expected), lines[0]
     assert "Traceback" not in result.stderr
