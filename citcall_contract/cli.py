@@ -14,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 COMMANDS: dict[str, str] = {
     "lint": "citcall_contract.commands.lint",
@@ -34,16 +35,25 @@ COMMANDS: dict[str, str] = {
 CANNOT_RUN = 2
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (what is wrong, where help is), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(CANNOT_RUN, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _load(name: str) -> ModuleType:
     return importlib.import_module(COMMANDS[name])
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="citcall-contract",
         description="Contract kit for the Citcall v3 gateway API.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
     for name in COMMANDS:
         module = _load(name)
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
