@@ -68,6 +68,12 @@ def validator(ref: str) -> Draft202012Validator:
     return cls(schema, registry=registry(), format_checker=format_checker())
 
 
+def standalone_validator(schema: Any) -> Draft202012Validator:
+    """A validator for a schema outside the loaded spec (another version's, already
+    inlined) with the same rules: ECMA-262 patterns and the spec's formats."""
+    return _validator_class()(schema, format_checker=format_checker())
+
+
 def schema_validator(name: str) -> Draft202012Validator:
     """Validator for `components/schemas/<name>`."""
     return validator(f"#/components/schemas/{name}")

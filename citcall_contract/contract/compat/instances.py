@@ -86,11 +86,9 @@ def _key(schema: Any) -> str:
 
 
 def _validator(schema: Any) -> Any:
-    from jsonschema import Draft202012Validator
+    from citcall_contract.spec.validators import standalone_validator
 
-    from citcall_contract.spec import format_checker
-
-    return Draft202012Validator(schema, format_checker=format_checker())
+    return standalone_validator(schema)
 
 
 def _media(doc: Document, holder: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:

@@ -56,9 +56,7 @@ def recorded_changes(
     and when nothing was checked: no folder names an operation or webhook of NEW (or of
     OLD, whose removal the structural rules report), so a misspelt layout never passes.
     """
-    from jsonschema import Draft202012Validator
-
-    from citcall_contract.spec import format_checker
+    from citcall_contract.spec.validators import standalone_validator
 
     targets = _targets(new)
     known = set(targets) | (set(_targets(old)) if old is not None else set())
@@ -71,7 +69,7 @@ def recorded_changes(
         if folder.name not in targets:
             continue  # the operation or webhook is gone: the structural rules report that
         audience, place, schema = targets[folder.name]
-        validator = Draft202012Validator(new.inline(schema), format_checker=format_checker())
+        validator = standalone_validator(new.inline(schema))
         for path in bodies:
             body = _read_body(path)
             try:

@@ -52,9 +52,9 @@ def is_subset(a: Any, b: Any) -> bool:
         return False
     values = [a["const"]] if "const" in a else a.get("enum")
     if isinstance(values, list):
-        from jsonschema import Draft202012Validator
+        from citcall_contract.spec.validators import standalone_validator
 
-        validator = Draft202012Validator(b)
+        validator = standalone_validator(b)
         return all(validator.is_valid(value) for value in values)
     parts = a.get("allOf")
     if isinstance(parts, list) and all(isinstance(x, Mapping) for x in parts):
