@@ -22,7 +22,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from citcall_contract import spec
-from citcall_contract.core.redact import MASK, Redactor, code_digits, mask_codes, mask_otp_digits
+from citcall_contract.core.redact import (
+    MASK,
+    MAX_DEPTH,
+    Redactor,
+    code_digits,
+    mask_codes,
+    mask_otp_digits,
+)
 from citcall_contract.spec.rules import otp_digits
 
 REDACTED = "<redacted>"
@@ -47,7 +54,6 @@ _DIGIT = re.compile(r"\d")
 #: Headers whose digits are lengths and dates, never a code.
 _NUMERIC_HEADERS = frozenset({"content-length", "date", "last-modified", "expires", "age"})
 #: Bodies are walked this deep; a deeper one is redacted as text.
-MAX_DEPTH = 32
 
 
 def is_credential_header(name: str) -> bool:
