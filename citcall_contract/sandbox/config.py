@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from citcall_contract.core.hosts import LOOPBACK_HOSTS, is_allowed
 from citcall_contract.sandbox.defaults import ANSWER_FORM_MODES, CANONICAL_FORMS, DEFAULT_API_KEY
@@ -96,13 +96,11 @@ class SandboxConfig:
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for item in fields(self):
+            _check_scalar(item.name, getattr(self, item.name), str(item.type))
         if self.answer_forms not in ANSWER_FORM_MODES:
             modes = ", ".join(ANSWER_FORM_MODES)
             raise ValueError(f"answer_forms must be one of {modes}, not {self.answer_forms!r}")
-        if isinstance(self.answer_forms_seed, bool) or not isinstance(self.answer_forms_seed, int):
-            raise ValueError(
-                f"answer_forms_seed must be an integer, not {self.answer_forms_seed!r}"
-            )
         relax = [self.relax] if isinstance(self.relax, str) else self.relax
         object.__setattr__(self, "relax", check_relaxed(relax))
         if not self.api_key:
@@ -154,3 +152,22 @@ class SandboxConfig:
                 "default_callback_url: its host is not in callback_allow_hosts "
                 f"{self.callback_allow_hosts!r}"
             )
+
+
+#: Python types of the scalar annotations above (a float field takes an int, no field a bool).
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "None": (type(None),),
+}
+
+
+def _check_scalar(name: str, value: object, annotation: str) -> None:
+    """Refuse a value of the wrong type for a scalar field, naming it and the type."""
+    kinds = [part.strip() for part in annotation.split("|")]
+    if not all(kind in _SCALARS for kind in kinds):
+        return  # not a plain scalar: checked below where it matters
+    allowed = tuple(t for kind in kinds for t in _SCALARS[kind])
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise ValueError(f"{name}={value!r}: expected {' or '.join(kinds)}")
